@@ -1,0 +1,69 @@
+/**
+ * Language-model entry point: load the shipped model (cached) or a user-built one.
+ */
+import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { UnspinError } from "../errors.js";
+import type { LanguageModel } from "./lm.js";
+import { ModelFormatError, readSphinxTrie } from "./sphinx-trie.js";
+
+export { OOV_LOG_PROB, type LanguageModel } from "./lm.js";
+export {
+  ModelFormatError, readSphinxTrie, loadSphinxTrie, TRIE_MAGIC, LOG10_PER_UNIT,
+} from "./sphinx-trie.js";
+export {
+  buildModel, buildModelFile, EmptyCorpusError,
+  type BuildOptions, type BuildFileOptions, type BuildProgress, type BuildStats,
+} from "./build.js";
+
+/**
+ * The shipped model. Resolved from this module's URL: "../../" is the package root both from
+ * src/model/index.ts and from the compiled dist/model/index.js; the data file stays under src/.
+ */
+export const DEFAULT_MODEL_URL = new URL("../../src/model/data/en-us.lm.bin", import.meta.url);
+export const DEFAULT_MODEL_PATH = fileURLToPath(DEFAULT_MODEL_URL);
+
+/** The model file does not exist. */
+export class ModelNotFoundError extends UnspinError {
+  readonly path: string;
+  constructor(path: string) {
+    super(`model file not found: ${path}`);
+    this.name = "ModelNotFoundError";
+    this.path = path;
+  }
+}
+
+let defaultModel: LanguageModel | undefined;
+
+/**
+ * Load a trie language model. Without a path, the shipped en-us model, loaded once per process.
+ * Throws ModelNotFoundError for a missing file and ModelFormatError (message prefixed with the
+ * path) for anything that is not a valid model.
+ */
+export function loadModel(path?: string): LanguageModel {
+  if (path === undefined) {
+    defaultModel ??= loadFrom(DEFAULT_MODEL_PATH);
+    return defaultModel;
+  }
+  return loadFrom(path);
+}
+
+function loadFrom(path: string): LanguageModel {
+  let buf: Buffer;
+  try {
+    buf = readFileSync(path);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === "ENOENT") throw new ModelNotFoundError(path);
+    if (code === "EISDIR") throw new ModelFormatError(`${path} is a directory`);
+    throw e;
+  }
+  try {
+    return readSphinxTrie(buf);
+  } catch (e) {
+    if (e instanceof ModelFormatError) {
+      throw new ModelFormatError(`${path}: ${e.message.replace(/^not an unspin\/Sphinx trie language model: /, "")}`);
+    }
+    throw e;
+  }
+}
