@@ -5,7 +5,8 @@ export type Relation =
   | "hypernym"  // the spun word is a more general term than the original
   | "hyponym"   // the spun word is a more specific term than the original
   | "variant"   // spelling variant (British / American, hyphenation)
-  | "phrase";   // function-word or phrase paraphrase (hand-written table)
+  | "phrase"    // function-word or phrase paraphrase (hand-written table)
+  | "learned";  // seen in confirmed traces of the user's own documents (`unspin learn`)
 
 /** One original that a spinner could have turned into the observed words. */
 export interface Substitution {

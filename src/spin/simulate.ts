@@ -110,6 +110,7 @@ export const DEFAULT_RELATION_WEIGHTS: Readonly<Record<Relation, number>> = {
   hyponym: 0.05,
   variant: 0.02,
   phrase: 0.15, // used only with phraseTable: true
+  learned: 0, // the lexicon never offers learned pairs to the simulator
 };
 
 /** Extra weight for a candidate that replaces several original words (spinners match longest first). */
@@ -318,19 +319,29 @@ function documentNames(tokens: Token[]): Set<string> {
   return capitalised;
 }
 
+/** Spinners leave numbers alone, spelled out or not. */
+const NUMBER_WORDS = new Set(
+  ("zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen " +
+    "seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety hundred thousand million " +
+    "billion trillion first second third fourth fifth sixth seventh eighth ninth tenth dozen half quarter").split(" "),
+);
+
 /** Candidates at word index w that the simulator may use, deduplicated by (length, spun). */
 function usableCandidates(
   tokens: Token[], wordTok: number[], norms: string[], w: number,
   protectedWord: (t: Token) => boolean, weights: Record<Relation, number>, lexicon: ForwardLexicon,
 ): ForwardCandidate[] {
   const head = tokens[wordTok[w]];
-  if (protectedWord(head)) return [];
+  if (protectedWord(head) || NUMBER_WORDS.has(head.norm)) return [];
   const raw = lexicon.forward(norms, w);
   if (raw.length === 0) return [];
   const seen = new Map<string, ForwardCandidate>();
   const spanCache = new Map<number, boolean>([[1, true]]);
   for (const c of raw) {
     if (!(weights[c.relation] > 0) || c.length < 1 || w + c.length > norms.length) continue;
+    // Thesaurus tables list synonyms and near neighbours, not co-hyponyms (Monday → Tuesday).
+    const link = (c as { link?: string }).link;
+    if (link === "sibling" || link === "similar2") continue;
     let ok = spanCache.get(c.length);
     if (ok === undefined) spanCache.set(c.length, (ok = spanOk(tokens, wordTok, w, c.length, protectedWord)));
     if (!ok) continue;

@@ -1,0 +1,56 @@
+/**
+ * Speed figures (`npm run bench`):
+ *  - `check` throughput in words per second on one core, after load (Brown press texts);
+ *  - load times of the model and lexicon;
+ *  - CLI start-to-exit time for a short text, with model load, and its peak RSS
+ *    (the compiled CLI in dist/, as `npx unspin` runs it; build first with `npm run build`).
+ */
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { analyze } from "../src/analyze.js";
+import { brownDocuments } from "../src/corpus/brown.js";
+import { loadModel } from "../src/model/index.js";
+import { loadLexicon } from "../src/lexicon/lexicon.js";
+import { spin } from "../src/spin/simulate.js";
+
+let t = performance.now();
+const model = loadModel();
+const modelMs = performance.now() - t;
+t = performance.now();
+const lexicon = loadLexicon();
+const lexiconMs = performance.now() - t;
+console.log(`load: model ${modelMs.toFixed(0)} ms, lexicon ${lexiconMs.toFixed(0)} ms`);
+
+const docs = brownDocuments({ categories: ["a", "b", "c"] });
+const spun = docs.map((d, i) => spin(d.text, { rate: 0.2, seed: i, lexicon }).text);
+// Warm up caches and the JIT on a few documents, then time everything.
+for (const text of docs.slice(0, 5).map((d) => d.text)) analyze(text, { model, lexicon });
+for (const [label, texts] of [["clean", docs.map((d) => d.text)], ["spun 20%", spun]] as const) {
+  let words = 0;
+  const t0 = performance.now();
+  for (const text of texts) words += analyze(text, { model, lexicon }).stats.words;
+  const s = (performance.now() - t0) / 1000;
+  console.log(`check throughput (${label}, ${texts.length} docs, ${words} words): ${Math.round(words / s)} words/s`);
+}
+
+const cli = join(import.meta.dirname, "..", "dist", "cli", "main.js");
+if (!existsSync(cli)) {
+  console.log("cli: dist/cli/main.js missing; run `npm run build` first");
+} else {
+  const dir = mkdtempSync(join(tmpdir(), "unspin-bench-"));
+  const file = join(dir, "short.txt");
+  writeFileSync(file, docs[0].text.slice(0, 2000));
+  const runs: number[] = [];
+  let rss = 0;
+  for (let i = 0; i < 5; i++) {
+    const t1 = performance.now();
+    const r = spawnSync("/usr/bin/time", ["-f", "%M", process.execPath, cli, "check", "--json", file], { encoding: "utf8" });
+    runs.push(performance.now() - t1);
+    if (r.status !== 0) throw new Error(`cli failed: ${r.stderr}`);
+    rss = Math.max(rss, Number(r.stderr.trim().split("\n").pop()));
+  }
+  runs.sort((a, b) => a - b);
+  console.log(`cli check (2,000 characters, model load included): median ${runs[2].toFixed(0)} ms, peak RSS ${(rss / 1024).toFixed(0)} MB`);
+}

@@ -1,0 +1,93 @@
+/**
+ * Accuracy figures (`npm run eval`):
+ *  1. the seed (a real spun page, ../shared/data/seed), scored by ../shared/tools/score-seed.py;
+ *  2. clean edited text: Brown corpus press sections (ca*–cc*) and the texts in examples/clean/;
+ *  3. synthetic: the same press texts spun by the simulator at 10 % and 30 %.
+ * The detector's calibration is fitted on other Brown sections (scripts/calibrate.ts), so the
+ * press texts here are held out from it.
+ */
+import { execFileSync } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { analyze, type AnalysisResult } from "../src/analyze.js";
+import { brownDocuments } from "../src/corpus/brown.js";
+import { spin } from "../src/spin/simulate.js";
+import { loadModel } from "../src/model/index.js";
+import { loadLexicon } from "../src/lexicon/lexicon.js";
+
+const SHARED = join(import.meta.dirname, "..", "..", "shared");
+const SEED = join(SHARED, "data", "seed", "nato-2022-01-27");
+const quick = process.argv.includes("--quick");
+
+function auroc(negatives: number[], positives: number[]): number {
+  let wins = 0;
+  for (const p of positives) for (const n of negatives) wins += p > n ? 1 : p === n ? 0.5 : 0;
+  return wins / (positives.length * negatives.length);
+}
+
+function pct(x: number): string {
+  return `${(x * 100).toFixed(1)}%`;
+}
+
+const model = loadModel();
+const lexicon = loadLexicon();
+const opts = { model, lexicon };
+
+// 1. Seed
+if (existsSync(SEED + ".spun.txt")) {
+  const text = readFileSync(SEED + ".spun.txt", "utf8");
+  const result = analyze(text, opts);
+  const dir = mkdtempSync(join(tmpdir(), "unspin-eval-"));
+  writeFileSync(join(dir, "result.json"), JSON.stringify(result));
+  const line = execFileSync("python3", [join(SHARED, "tools", "score-seed.py"), SEED + ".spun.txt", SEED + ".substitutions.json", join(dir, "result.json")], { encoding: "utf8" }).trim();
+  const s = JSON.parse(line) as { restored: number; annotated: number; false_edits: number; consistent: boolean };
+  console.log(`seed: restored ${s.restored}/${s.annotated}, false edits ${s.false_edits}, edits ${result.edits.length}, score ${result.score.toFixed(3)}, consistent ${s.consistent}  (bars: >=30, <=3, >=0.8)`);
+} else {
+  console.log(`seed: ${SEED}.spun.txt not found (../shared is missing); skipped`);
+}
+
+// 2. Clean text
+const press = brownDocuments({ categories: ["a", "b", "c"] });
+const docs = quick ? press.slice(0, 20) : press;
+const cleanDir = join(import.meta.dirname, "..", "examples", "clean");
+const own = existsSync(cleanDir) ? readdirSync(cleanDir).filter((f) => f.endsWith(".txt")).map((f) => ({ id: f, text: readFileSync(join(cleanDir, f), "utf8") })) : [];
+const cleanScores: number[] = [];
+let cleanWords = 0, cleanEdits = 0, lowScore = 0, wordsTimed = 0, msTimed = 0;
+const cleanResults: Array<{ id: string; r: AnalysisResult }> = [];
+for (const d of [...docs.map((d) => ({ id: d.id, text: d.text })), ...own]) {
+  const r = analyze(d.text, opts);
+  cleanResults.push({ id: d.id, r });
+  cleanScores.push(r.score);
+  cleanWords += r.stats.words;
+  cleanEdits += r.edits.length;
+  if (r.score < 0.2) lowScore++;
+  wordsTimed += r.stats.words;
+  msTimed += r.stats.milliseconds;
+}
+console.log(`clean (${docs.length} Brown press + ${own.length} own texts, ${cleanWords} words): ${(cleanEdits / cleanWords * 1000).toFixed(2)} edits per 1,000 words; score < 0.2 on ${pct(lowScore / cleanScores.length)} of documents  (bars: <=1, >=95%)`);
+if (process.argv.includes("--verbose")) {
+  for (const { id, r } of cleanResults) for (const e of r.edits) console.log(`  clean edit ${id}: ${e.text} -> ${e.replacement} (${e.confidence})`);
+}
+
+// 3. Synthetic
+for (const rate of [0.1, 0.3]) {
+  const spunScores: number[] = [];
+  let labelled = 0, exact = 0, edits = 0, correctEdits = 0;
+  docs.forEach((d, i) => {
+    const s = spin(d.text, { rate, seed: 1000 + i, lexicon });
+    const r = analyze(s.text, opts);
+    spunScores.push(r.score);
+    labelled += s.substitutions.length;
+    edits += r.edits.length;
+    // A label is restored exactly when an edit covers exactly its span with its original (case-insensitive).
+    const byStart = new Map(r.edits.map((e) => [e.start, e]));
+    for (const sub of s.substitutions) {
+      const e = byStart.get(sub.start);
+      if (e !== undefined && e.end === sub.end && e.replacement.toLowerCase() === sub.original.toLowerCase()) exact++;
+    }
+    for (const e of r.edits) if (s.substitutions.some((sub) => sub.start < e.end && e.start < sub.end)) correctEdits++;
+  });
+  console.log(`synthetic ${rate * 100}% (${docs.length} docs, ${labelled} substitutions): detection AUROC ${auroc(cleanScores.slice(0, docs.length), spunScores).toFixed(3)}; restored exactly ${pct(exact / labelled)}; edits on a spun span ${pct(correctEdits / Math.max(1, edits))} of ${edits}; mean score ${(spunScores.reduce((a, b) => a + b, 0) / spunScores.length).toFixed(3)}`);
+}
+console.log(`speed during eval: ${Math.round(wordsTimed / (msTimed / 1000))} words/s (analyze, one core)`);

@@ -1,0 +1,287 @@
+/**
+ * The engine: text → lattice → decode → edits, restored text and a calibrated score.
+ * CLI, server and workers are thin shells over `analyze()`.
+ */
+import { tokenize, matchCase, matchApostrophes, type Token } from "./text/tokenize.js";
+import type { LanguageModel } from "./model/lm.js";
+import { loadModel } from "./model/index.js";
+import { loadLexicon } from "./lexicon/lexicon.js";
+import { Channel, DEFAULT_WEIGHTS, type ChannelLexicon, type ChannelWeights } from "./decode/channel.js";
+import { learnedMap, withLearned, type LearnedPair } from "./decode/learned.js";
+import { buildLattices, type Edge, type SentenceLattice } from "./decode/lattice.js";
+import { decodeSentence, edgeChannelScore, localChoices, type DecodedSentence } from "./decode/viterbi.js";
+import { spinProbability, type Calibration, type Evidence } from "./detect/score.js";
+import { UnspinError } from "./errors.js";
+
+/** The models are English; other languages would get confident nonsense. */
+export class NotEnglishError extends UnspinError {
+  constructor(knownShare: number) {
+    super(`the text does not look like English (${Math.round(knownShare * 100)}% of its words are English words); unspin models English text only`, 3);
+    this.name = "NotEnglishError";
+  }
+}
+
+/** Below this share of lower-case words known to the language model, a text is not English. */
+const MIN_ENGLISH_SHARE = 0.6;
+
+export interface Alternative {
+  replacement: string;
+  probability: number;
+}
+
+export interface Edit {
+  start: number;
+  end: number;
+  /** The text at [start, end) of the input. */
+  text: string;
+  replacement: string;
+  /** Posterior probability of this replacement against the alternatives, the spun text among them. */
+  confidence: number;
+  /** Other readings, most likely first; the spun text itself appears as an alternative too. */
+  alternatives: Alternative[];
+}
+
+export interface AnalysisStats {
+  words: number;
+  sentences: number;
+  /** Words some spinner table lists. */
+  eligible: number;
+  changedWords: number;
+  /** Fitted spin rate ρ̂: share of eligible words estimated to have been changed. */
+  spinRate: number;
+  /** The spin rate restoration used: ρ̂ weighted by the score, against a clean-text rate. */
+  restoreRate: number;
+  logLikelihoodRatio: number;
+  milliseconds: number;
+}
+
+export interface AnalysisResult {
+  score: number;
+  edits: Edit[];
+  restored: string;
+  stats: AnalysisStats;
+}
+
+export interface AnalyzeOptions {
+  /** Language model; default: the shipped CMU Sphinx US-English trigram model. */
+  model?: LanguageModel;
+  /** Lexicon (inverse thesaurus); default: the shipped WordNet-based lexicon. */
+  lexicon?: ChannelLexicon;
+  /** Substitutions learned from confirmed traces (original, spun, count). */
+  learned?: readonly LearnedPair[];
+  weights?: Partial<ChannelWeights>;
+  calibration?: Calibration;
+  /** Weight of the language model against the channel. */
+  lmWeight?: number;
+  beam?: number;
+  /** Candidate originals kept per place, best channel score first. */
+  maxCandidates?: number;
+  /** Candidates scoring this many nats below the observed words in context are not decoded. */
+  pruneMargin?: number;
+  /** Fix the spin rate instead of fitting it to the text. */
+  rate?: number;
+  /** Minimum posterior for a change to be made (default 0.5). */
+  minConfidence?: number;
+}
+
+export const DEFAULTS = { lmWeight: 1.0, beam: 8, maxCandidates: 12, pruneMargin: 6, minConfidence: 0.5, rateIterations: 3, rateBeam: 2, initialRate: 0.1 } as const;
+
+/** Beta prior on the spin rate: (a pseudo-changes) / (a + b pseudo-words). */
+const RATE_PRIOR = { changed: 1, unchanged: 30 };
+const RATE_BOUNDS = [0.002, 0.45] as const;
+/** Spin rate assumed for text that was not spun: it still allows a glaring substitution to be fixed. */
+const CLEAN_RATE = 0.0005;
+
+export function analyze(text: string, options: AnalyzeOptions = {}): AnalysisResult {
+  const t0 = performance.now();
+  const lm = options.model ?? loadModel();
+  const baseLexicon = options.lexicon ?? loadLexicon();
+  const lexicon = options.learned !== undefined && options.learned.length > 0 ? withLearned(baseLexicon, options.learned) : baseLexicon;
+  const channel = channelFor(lm, lexicon, options);
+  const lmWeight = options.lmWeight ?? DEFAULTS.lmWeight;
+  const beam = options.beam ?? DEFAULTS.beam;
+  const minConfidence = options.minConfidence ?? DEFAULTS.minConfidence;
+
+  const tokens = tokenize(text);
+  assertEnglish(tokens, lm);
+  const lattices = buildLattices(tokens, lexicon, lm, channel, {
+    maxCandidates: options.maxCandidates ?? DEFAULTS.maxCandidates,
+    lmWeight,
+    pruneMargin: options.pruneMargin ?? DEFAULTS.pruneMargin,
+  });
+  const words = tokens.filter((t) => t.kind === "word").length;
+  let eligible = 0;
+  for (const l of lattices) for (const e of l.eligible) if (e) eligible++;
+
+  // 1. Fit the document's spin rate ρ̂ by hard EM (decode, count changed words, re-estimate)
+  //    with a narrow beam; the evidence for the score comes from the last of these decodes.
+  const decodeAll = (r: number, b: number) => lattices.map((l) => decodeSentence(l, lm, { rate: r, lmWeight, beam: b }));
+  let fitted: number = DEFAULTS.initialRate;
+  let narrow: DecodedSentence[] = [];
+  for (let it = 0; it < DEFAULTS.rateIterations; it++) {
+    narrow = decodeAll(fitted, DEFAULTS.rateBeam);
+    let changed = 0;
+    for (const d of narrow) for (const e of d.path) if (e.original !== null) changed += e.to - e.from;
+    const next = clamp((changed + RATE_PRIOR.changed) / (eligible + RATE_PRIOR.changed + RATE_PRIOR.unchanged), RATE_BOUNDS[0], RATE_BOUNDS[1]);
+    const converged = Math.abs(next - fitted) < 0.005;
+    fitted = next;
+    if (converged) break;
+  }
+  let llr = 0;
+  for (let s = 0; s < lattices.length; s++) llr += narrow[s].score - identityScore(lattices[s], lm, lmWeight);
+  const evidence: Evidence = { words, eligible, rate: fitted, logLikelihoodRatio: llr };
+  const score = spinProbability(evidence, options.calibration);
+
+  // 2. Restore at the rate the evidence supports: a mixture of "spun at ρ̂" and "clean"
+  //    weighted by the score, so text that reads as written is held still.
+  const rate = options.rate ?? score * fitted + (1 - score) * CLEAN_RATE;
+  const decoded = decodeAll(rate, beam);
+
+  const edits: Edit[] = [];
+  let changedWords = 0;
+  for (let s = 0; s < lattices.length; s++) {
+    const lattice = lattices[s];
+    const best = decoded[s];
+    const choices = localChoices(lattice, best, lm, { rate, lmWeight, beam });
+    for (const choice of choices) {
+      for (const edge of choice.chosen.edges) {
+        if (edge.original === null) continue;
+        if (choice.chosen.probability < minConfidence) continue;
+        const edit = makeEdit(text, tokens, lattice, edge, choice.chosen.probability, choice.options.filter((o) => o !== choice.chosen).map((o) => ({
+          replacement: describe(o.edges, text, tokens, lattice),
+          probability: round(o.probability),
+        })));
+        if (edit !== null) {
+          edits.push(edit);
+          changedWords += edge.to - edge.from;
+        }
+      }
+    }
+  }
+  edits.sort((a, b) => a.start - b.start);
+  const restored = applyEdits(text, edits);
+  return {
+    score: round(score),
+    edits,
+    restored,
+    stats: {
+      words,
+      sentences: lattices.length,
+      eligible,
+      changedWords,
+      spinRate: round(fitted),
+      restoreRate: round(rate),
+      logLikelihoodRatio: round(llr),
+      milliseconds: round(performance.now() - t0),
+    },
+  };
+}
+
+/**
+ * One channel per (model, lexicon) for the default weights, so the per-phrase candidate
+ * cache it carries survives across calls; custom weights or learned pairs get their own.
+ */
+const channels = new WeakMap<LanguageModel, WeakMap<ChannelLexicon, Channel>>();
+function channelFor(lm: LanguageModel, lexicon: ChannelLexicon, options: AnalyzeOptions): Channel {
+  if (options.weights !== undefined || options.learned !== undefined) {
+    return new Channel({ ...DEFAULT_WEIGHTS, ...options.weights }, options.learned ? learnedMap(options.learned) : undefined);
+  }
+  let byLexicon = channels.get(lm);
+  if (byLexicon === undefined) channels.set(lm, (byLexicon = new WeakMap()));
+  let channel = byLexicon.get(lexicon);
+  if (channel === undefined) byLexicon.set(lexicon, (channel = new Channel(DEFAULT_WEIGHTS)));
+  return channel;
+}
+
+function assertEnglish(tokens: Token[], lm: LanguageModel): void {
+  let lower = 0, known = 0;
+  for (const t of tokens) {
+    if (t.kind !== "word" || t.capitalised) continue;
+    lower++;
+    if (lm.id(t.norm) >= 0) known++;
+  }
+  if (lower >= 12 && known / lower < MIN_ENGLISH_SHARE) throw new NotEnglishError(known / lower);
+}
+
+/** Score of reading the sentence as written: LM over the observed words, identity channel at ρ → 0. */
+function identityScore(lattice: SentenceLattice, lm: LanguageModel, lmWeight: number): number {
+  const path = lattice.edges.map((e) => e[0]);
+  let h2 = -1, h1 = lm.bos, s = 0;
+  for (const e of path) {
+    for (const w of e.ids) {
+      s += w < 0 ? -7 : lm.logProb(w, h1, h2);
+      h2 = h1;
+      h1 = w;
+    }
+  }
+  if (h1 >= 0) s += lm.logProb(lm.eos, h1, h2);
+  return s * Math.LN10 * lmWeight + path.reduce((a, e) => a + edgeChannelScore(e, false, 0), 0);
+}
+
+function spanOf(tokens: Token[], lattice: SentenceLattice, from: number, to: number): [number, number] {
+  return [tokens[lattice.tokens[from]].start, tokens[lattice.tokens[to - 1]].end];
+}
+
+function makeEdit(text: string, tokens: Token[], lattice: SentenceLattice, edge: Edge, confidence: number, alternatives: Alternative[]): Edit | null {
+  const [start, end] = spanOf(tokens, lattice, edge.from, edge.to);
+  const surface = text.slice(start, end);
+  const replacement = surfaceForm(edge.original ?? "", surface);
+  if (replacement.toLowerCase() === surface.toLowerCase()) return null;
+  return { start, end, text: surface, replacement, confidence: round(confidence), alternatives: alternatives.slice(0, 4) };
+}
+
+/** Case and apostrophes of the surface, "i" as a word capitalised. */
+function surfaceForm(original: string, surface: string): string {
+  const fixed = original.replace(/\bi\b/g, "I");
+  return matchApostrophes(matchCase(fixed, surface), surface);
+}
+
+/** The surface an option would give the window: its replacements with the spun words between them. */
+function describe(edges: Edge[], text: string, tokens: Token[], lattice: SentenceLattice): string {
+  return edges
+    .map((e) => {
+      const [s, t] = spanOf(tokens, lattice, e.from, e.to);
+      return e.original === null ? text.slice(s, t) : surfaceForm(e.original, text.slice(s, t));
+    })
+    .join(" ");
+}
+
+export function applyEdits(text: string, edits: ReadonlyArray<Pick<Edit, "start" | "end" | "replacement">>): string {
+  let out = "";
+  let pos = 0;
+  for (const e of edits) {
+    out += text.slice(pos, e.start) + e.replacement;
+    pos = e.end;
+  }
+  return out + text.slice(pos);
+}
+
+function clamp(x: number, lo: number, hi: number): number {
+  return Math.min(hi, Math.max(lo, x));
+}
+
+function round(x: number): number {
+  return Math.round(x * 10000) / 10000;
+}
+
+/** Statistics and score of a text analysed in pieces (large inputs), from the pieces' results. */
+export function combineStats(parts: AnalysisStats[], calibration?: Calibration): { score: number; stats: AnalysisStats } {
+  const stats: AnalysisStats = { words: 0, sentences: 0, eligible: 0, changedWords: 0, spinRate: 0, restoreRate: 0, logLikelihoodRatio: 0, milliseconds: 0 };
+  let weightedRate = 0, weightedRestore = 0;
+  for (const p of parts) {
+    stats.words += p.words;
+    stats.sentences += p.sentences;
+    stats.eligible += p.eligible;
+    stats.changedWords += p.changedWords;
+    stats.logLikelihoodRatio += p.logLikelihoodRatio;
+    stats.milliseconds += p.milliseconds;
+    weightedRate += p.spinRate * p.eligible;
+    weightedRestore += p.restoreRate * p.eligible;
+  }
+  stats.spinRate = round(stats.eligible > 0 ? weightedRate / stats.eligible : 0);
+  stats.restoreRate = round(stats.eligible > 0 ? weightedRestore / stats.eligible : 0);
+  stats.logLikelihoodRatio = round(stats.logLikelihoodRatio);
+  stats.milliseconds = round(stats.milliseconds);
+  const score = round(spinProbability({ ...stats, rate: stats.spinRate, logLikelihoodRatio: stats.logLikelihoodRatio }, calibration));
+  return { score, stats };
+}

@@ -1,0 +1,111 @@
+/** The CLI as users run it: the compiled bin (npm test builds it first), real files, real exit codes. */
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, writeFileSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = fileURLToPath(new URL("../../", import.meta.url));
+const bin = join(root, "dist", "cli", "main.js");
+const dir = mkdtempSync(join(tmpdir(), "unspin-cli-"));
+const example = join(root, "examples", "harbour-bridge.spun.txt");
+
+function unspin(args: string[], input?: string, env: NodeJS.ProcessEnv = {}) {
+  const r = spawnSync(process.execPath, [bin, ...args], { input, encoding: "utf8", env: { ...process.env, ...env }, timeout: 120_000, maxBuffer: 256 * 1024 * 1024 });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+function assertCleanError(r: { code: number | null; stderr: string }, pattern: RegExp) {
+  assert.notEqual(r.code, 0);
+  assert.match(r.stderr, pattern);
+  assert.doesNotMatch(r.stderr, /\n\s+at /, "no stack trace");
+  assert.ok(r.stderr.trim().split("\n").length <= 2, `short message: ${r.stderr}`);
+}
+
+test("check --json and restore --json print the same object; edits rebuild restored", () => {
+  const a = unspin(["check", "--json", example]);
+  const b = unspin(["restore", "--json", example]);
+  assert.equal(a.code, 0, a.stderr);
+  const ra = JSON.parse(a.stdout), rb = JSON.parse(b.stdout);
+  delete ra.stats.milliseconds;
+  delete rb.stats.milliseconds;
+  assert.deepEqual(ra, rb);
+  const text = readFileSync(example, "utf8");
+  let out = "", pos = 0;
+  for (const e of ra.edits) {
+    out += text.slice(pos, e.start) + e.replacement;
+    pos = e.end;
+  }
+  assert.equal(out + text.slice(pos), ra.restored);
+  assert.ok(ra.score > 0.5 && ra.edits.length > 5);
+});
+
+test("restore prints the restored text; standard input works", () => {
+  const text = readFileSync(example, "utf8");
+  const r = unspin(["restore", "-"], text);
+  assert.equal(r.code, 0, r.stderr);
+  const json = JSON.parse(unspin(["restore", "--json", example]).stdout);
+  assert.equal(r.stdout, json.restored);
+});
+
+test("check report: no colour when not a TTY; marks spans", () => {
+  const r = unspin(["check", example]);
+  assert.equal(r.code, 0);
+  assert.match(r.stdout, /spin score \d\.\d\d/);
+  assert.doesNotMatch(r.stdout, /\x1b\[/);
+  assert.match(r.stdout, /\[[^\]]+ → [^\]]+\]/);
+});
+
+test("spin is seeded and labelled", () => {
+  const clean = join(root, "examples", "harbour-bridge.txt");
+  const a = unspin(["spin", "--rate", "0.3", "--seed", "7", clean]);
+  const b = unspin(["spin", "--rate", "0.3", "--seed", "7", clean]);
+  assert.equal(a.stdout, b.stdout);
+  assert.equal(a.stdout, readFileSync(example, "utf8"), "the bundled example is reproducible");
+  const j = JSON.parse(unspin(["spin", "--json", "--rate", "0.3", "--seed", "7", clean]).stdout);
+  assert.ok(j.substitutions.length > 5);
+});
+
+test("empty input: score 0 and no edits", () => {
+  const f = join(dir, "empty.txt");
+  writeFileSync(f, "");
+  const r = unspin(["check", "--json", f]);
+  assert.equal(r.code, 0);
+  assert.deepEqual(JSON.parse(r.stdout).edits, []);
+  assert.equal(JSON.parse(r.stdout).score, 0);
+});
+
+test("bad input: one-line errors, non-zero exit, no stack trace", () => {
+  const bin1 = join(dir, "a.bin");
+  writeFileSync(bin1, Buffer.from([0, 1, 2, 3, 0x89, 0x50, 0x4e, 0x47, 0, 0]));
+  assertCleanError(unspin(["check", bin1]), /binary/);
+  const bad = join(dir, "bad.txt");
+  writeFileSync(bad, Buffer.concat([Buffer.from("Some text "), Buffer.from([0xc3, 0x28]), Buffer.from(" more")]));
+  assertCleanError(unspin(["check", bad]), /UTF-8/);
+  assertCleanError(unspin(["check", join(dir, "missing.txt")]), /no such file/);
+  assertCleanError(unspin(["check", "--frobnicate", example]), /unknown option/);
+  assertCleanError(unspin(["check", "--lm", join(dir, "missing.lm"), example]), /model file not found/);
+  const corrupt = join(dir, "corrupt.lm");
+  writeFileSync(corrupt, "Trie Language Model but not really");
+  assertCleanError(unspin(["check", "--lm", corrupt, example]), /language model/);
+  assertCleanError(unspin(["spin", "--rate", "7", example]), /--rate/);
+});
+
+test("non-English text gets a clear message", () => {
+  const f = join(dir, "de.txt");
+  writeFileSync(f, "Die Regierung hat am Mittwoch beschlossen, die Steuern für kleine Unternehmen zu senken. Die Opposition kritisierte den Plan scharf und sprach von einem Wahlgeschenk.");
+  assertCleanError(unspin(["check", f]), /English/);
+});
+
+test("a long single line and a large file are processed in pieces", () => {
+  const line = join(dir, "line.txt");
+  const sentence = "The council said on Monday that the new bridge would open next year after long delays. ";
+  writeFileSync(line, sentence.repeat(Math.ceil(5_000_000 / sentence.length)));
+  const r = unspin(["restore", "--json", line]);
+  assert.equal(r.code, 0, r.stderr);
+  const j = JSON.parse(r.stdout);
+  assert.equal(typeof j.score, "number");
+  assert.ok(j.restored.length >= 5_000_000 - 100);
+});

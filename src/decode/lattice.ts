@@ -1,0 +1,225 @@
+/**
+ * The lattice of candidate restorations: for each sentence, its word positions and,
+ * from each position, the identity edge plus one edge per candidate original of every
+ * spun phrase that starts there. Rate-independent parts of the channel score are
+ * computed once here, so re-decoding at another spin rate is cheap.
+ */
+import type { Token } from "../text/tokenize.js";
+import { OOV_LOG_PROB, type LanguageModel } from "../model/lm.js";
+import type { PhraseMatch, Substitution } from "../lexicon/types.js";
+import type { Channel, ChannelLexicon } from "./channel.js";
+
+export interface Edge {
+  /** Word positions [from, to) within the sentence. */
+  from: number;
+  to: number;
+  /** Language-model ids of the output words (-1: not in the model's vocabulary). */
+  ids: number[];
+  /** The candidate original (lower case); null for the identity edge. */
+  original: string | null;
+  substitution: Substitution | null;
+  /** log q(spun | original): the table-choice part of the channel score (0 for identity). */
+  choice: number;
+  /** Position multiplier of the spin rate over the span. */
+  factor: number;
+}
+
+export interface SentenceLattice {
+  /** Indexes into the document's token array of the sentence's word and number tokens. */
+  tokens: number[];
+  /** edges[p]: edges starting at position p; edges[p][0] is always the identity edge. */
+  edges: Edge[][];
+  /** eligible[p]: some substitution starts at or covers p, so the identity pays the channel cost. */
+  eligible: boolean[];
+}
+
+export function isNameLike(token: Token): boolean {
+  if (token.kind !== "word") return false;
+  return token.allCaps || (token.capitalised && !token.sentenceStart);
+}
+
+/** Positions whose words no spinner table lists keep only the identity edge. */
+export function buildLattices(
+  tokens: Token[],
+  lexicon: ChannelLexicon,
+  lm: LanguageModel,
+  channel: Channel,
+  options: LatticeOptions,
+): SentenceLattice[] {
+  const lattices: SentenceLattice[] = [];
+  let current: number[] = [];
+  let sentence = -1;
+  const flush = () => {
+    if (current.length > 0) lattices.push(buildSentence(current, tokens, lexicon, lm, channel, options));
+    current = [];
+  };
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i];
+    if (t.kind === "punct") continue;
+    if (t.sentence !== sentence) {
+      flush();
+      sentence = t.sentence;
+    }
+    current.push(i);
+  }
+  flush();
+  return lattices;
+}
+
+function buildSentence(
+  indexes: number[],
+  tokens: Token[],
+  lexicon: ChannelLexicon,
+  lm: LanguageModel,
+  channel: Channel,
+  options: LatticeOptions,
+): SentenceLattice {
+  const n = indexes.length;
+  const words = indexes.map((i) => tokens[i]);
+  const norms = words.map((t) => (t.kind === "word" ? t.norm : "\u0000"));
+  const edges: Edge[][] = [];
+  const eligible: boolean[] = new Array(n).fill(false);
+  for (let p = 0; p < n; p++) {
+    const t = words[p];
+    const factor = channel.positionFactor({ quoted: t.quoted, name: isNameLike(t), headline: t.headline });
+    const list: Edge[] = [
+      { from: p, to: p + 1, ids: [t.kind === "word" ? lm.id(t.norm) : -1], original: null, substitution: null, choice: 0, factor },
+    ];
+    edges.push(list);
+    if (t.kind !== "word") continue;
+    for (const m of lexicon.match(norms, p)) {
+      const to = p + m.length;
+      if (to > n || m.substitutions.length === 0) continue;
+      // A phrase must not run across a number, punctuation or a line of another kind.
+      let ok = true;
+      let quoted = false, name = false, headline = false;
+      for (let q = p; q < to; q++) {
+        const w = words[q];
+        if (w.kind !== "word" || w.headline !== t.headline) { ok = false; break; }
+        quoted ||= w.quoted;
+        name ||= isNameLike(w);
+        headline ||= w.headline;
+        if (q > p && indexes[q] - indexes[q - 1] > 1) { ok = false; break; }
+      }
+      if (!ok) continue;
+      const factor = channel.positionFactor({ quoted, name, headline });
+      for (const c of candidatesFor(norms, p, m, lexicon, lm, channel, options.maxCandidates)) {
+        list.push({ from: p, to, ids: c.ids, original: c.original, substitution: c.substitution, choice: c.choice, factor });
+      }
+      for (let q = p; q < to; q++) eligible[q] = true;
+    }
+  }
+  dropHopeless(edges, lm, options);
+  return { tokens: indexes, edges, eligible };
+}
+
+export interface LatticeOptions {
+  /** Candidate originals kept per place, best channel score first. */
+  maxCandidates: number;
+  lmWeight: number;
+  /**
+   * A candidate is dropped when, read in the observed context, it scores this many nats
+   * (natural-log units) below the observed words even at a generous spin rate: such a
+   * candidate cannot win in any context the decoder will consider, and most are like that.
+   */
+  pruneMargin: number;
+}
+
+/** The generous spin rate at which candidates are screened. */
+const SCREEN_RATE = 0.35;
+
+function dropHopeless(edges: Edge[][], lm: LanguageModel, options: LatticeOptions): void {
+  const n = edges.length;
+  const observed = edges.map((list) => list[0].ids[0]);
+  const scale = Math.LN10 * options.lmWeight;
+  const lmRun = (ids: number[], h2: number, h1: number) => {
+    let s = 0;
+    for (const w of ids) {
+      s += w < 0 ? OOV_LOG_PROB : lm.logProb(w, h1, h2);
+      h2 = h1;
+      h1 = w;
+    }
+    return s * scale;
+  };
+  for (let p = 0; p < n; p++) {
+    const list = edges[p];
+    if (list.length <= 1) continue;
+    const h2 = p >= 2 ? observed[p - 2] : p === 1 ? lm.bos : -1;
+    const h1 = p >= 1 ? observed[p - 1] : lm.bos;
+    const keep: Edge[] = [list[0]];
+    for (let k = 1; k < list.length; k++) {
+      const e = list[k];
+      const right = observed.slice(e.to, Math.min(n, e.to + 2));
+      const mine = lmRun([...e.ids, ...right], h2, h1) + Math.log(Math.min(0.95, SCREEN_RATE * e.factor)) + e.choice;
+      let theirs = lmRun([...observed.slice(p, e.to), ...right], h2, h1);
+      for (let q = p; q < e.to; q++) theirs += Math.log1p(-Math.min(0.95, SCREEN_RATE * edges[q][0].factor));
+      if (mine > theirs - options.pruneMargin) keep.push(e);
+    }
+    edges[p] = keep;
+  }
+}
+
+/**
+ * Pairs no thesaurus spinner makes: another inflection of the same word ("talking" for
+ * "talk": the spinner inflects to fit, it does not change the form), and a spun phrase that
+ * contains the whole original ("sailing ship" for "ship": spinners swap, they do not add
+ * modifiers).
+ */
+function plausibleSpin(spun: string[], original: string[], lexicon: ChannelLexicon): boolean {
+  if (original.length < spun.length && original.every((w) => spun.includes(w))) return false;
+  if (spun.length === 1 && original.length === 1 && lexicon.morphology !== undefined) {
+    const a = lexicon.morphology.lemmatize(spun[0]).map((x) => x.lemma);
+    const b = lexicon.morphology.lemmatize(original[0]).map((x) => x.lemma);
+    if (a.some((l) => b.includes(l)) || a.includes(original[0]) || b.includes(spun[0])) return false;
+  }
+  return true;
+}
+
+function meanUnigram(lm: LanguageModel, ids: number[]): number {
+  let s = 0;
+  for (const id of ids) s += id < 0 ? OOV_LOG_PROB : lm.unigram(id);
+  return s / ids.length;
+}
+
+interface Candidate {
+  original: string;
+  ids: number[];
+  substitution: Substitution;
+  choice: number;
+}
+
+/**
+ * The candidates for one spun phrase depend only on the phrase, the lexicon, the model and
+ * the channel, so they are computed once per distinct phrase and kept with the channel.
+ */
+const candidateCache = new WeakMap<Channel, Map<string, Candidate[]>>();
+
+function candidatesFor(norms: string[], p: number, m: PhraseMatch, lexicon: ChannelLexicon, lm: LanguageModel, channel: Channel, maxCandidates: number): Candidate[] {
+  let cache = candidateCache.get(channel);
+  if (cache === undefined) {
+    cache = new Map();
+    candidateCache.set(channel, cache);
+  }
+  const spun = m.length === 1 ? norms[p] : norms.slice(p, p + m.length).join(" ");
+  let list = cache.get(spun);
+  if (list === undefined) {
+    const spunWords = spun.split(" ");
+    list = m.substitutions.filter((sub) => plausibleSpin(spunWords, sub.original.split(" "), lexicon)).map((sub) => {
+      const outWords = sub.original.split(" ");
+      const ctx = { quoted: false, name: false, headline: false, spunLength: m.length, originalLength: outWords.length };
+      return { original: sub.original, ids: [] as number[], substitution: sub, choice: channel.choice(sub, spun, ctx) };
+    });
+    const spunFreq = meanUnigram(lm, spun.split(" ").map((w) => lm.id(w)));
+    for (const c of list) {
+      c.ids = c.original.split(" ").map((w) => lm.id(w));
+      c.choice -= channel.weights.frequency * Math.LN10 * Math.max(0, meanUnigram(lm, c.ids) - spunFreq);
+    }
+    // Keep the candidates a spinner most plausibly started from: the long tail of
+    // unlikely table entries rarely wins and costs most of the decoding time.
+    list.sort((a, b) => b.choice - a.choice);
+    list.length = Math.min(list.length, maxCandidates);
+    if (cache.size > 200_000) cache.clear(); // bounded: a screening run sees an open vocabulary
+    cache.set(spun, list);
+  }
+  return list;
+}

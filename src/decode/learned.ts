@@ -1,0 +1,71 @@
+/**
+ * Substitutions learned from confirmed traces (`unspin learn`): pairs a spinner was seen to
+ * make in copies of the user's own documents. They join the lexicon as candidates (a spinner
+ * table the thesaurus does not know is exactly what they teach) and earn a channel bonus.
+ */
+import type { PhraseMatch, Substitution } from "../lexicon/types.js";
+import type { ChannelLexicon, LearnedPairs } from "./channel.js";
+
+export interface LearnedPair {
+  original: string;
+  spun: string;
+  count: number;
+}
+
+/** original → spun → count, as the channel reads it. */
+export function learnedMap(pairs: readonly LearnedPair[]): LearnedPairs {
+  const map = new Map<string, Map<string, number>>();
+  for (const p of pairs) {
+    const original = p.original.toLowerCase();
+    let inner = map.get(original);
+    if (inner === undefined) map.set(original, (inner = new Map()));
+    inner.set(p.spun.toLowerCase(), (inner.get(p.spun.toLowerCase()) ?? 0) + p.count);
+  }
+  return map;
+}
+
+/** A lexicon that also proposes every learned original for its learned spun phrase. */
+export function withLearned(base: ChannelLexicon, pairs: readonly LearnedPair[]): ChannelLexicon {
+  // spun first word → [spun words, original, count]
+  const byFirst = new Map<string, Array<{ spun: string[]; original: string; count: number }>>();
+  const fanout = new Map<string, number>();
+  let longest = base.maxPhraseLength;
+  for (const p of pairs) {
+    const spun = p.spun.toLowerCase().split(/\s+/).filter(Boolean);
+    const original = p.original.toLowerCase().trim();
+    if (spun.length === 0 || original === "" || spun.join(" ") === original) continue;
+    longest = Math.max(longest, spun.length);
+    let list = byFirst.get(spun[0]);
+    if (list === undefined) byFirst.set(spun[0], (list = []));
+    list.push({ spun, original, count: p.count });
+    fanout.set(original, (fanout.get(original) ?? 0) + 1);
+  }
+  return {
+    maxPhraseLength: longest,
+    morphology: base.morphology,
+    match(norms: string[], i: number): PhraseMatch[] {
+      const matches = base.match(norms, i);
+      const learned = byFirst.get(norms[i]);
+      if (learned === undefined) return matches;
+      const out = matches.map((m) => ({ length: m.length, substitutions: [...m.substitutions] }));
+      for (const l of learned) {
+        if (!l.spun.every((w, k) => norms[i + k] === w)) continue;
+        let m = out.find((x) => x.length === l.spun.length);
+        if (m === undefined) out.push((m = { length: l.spun.length, substitutions: [] }));
+        const sub: Substitution = {
+          original: l.original,
+          relation: "learned",
+          senseRank: 0,
+          spunSenseRank: 0,
+          fanout: fanout.get(l.original) ?? 1,
+          observed: 0,
+          tagCount: 0,
+        };
+        const existing = m.substitutions.findIndex((s) => s.original === l.original);
+        if (existing >= 0) continue; // the channel's learned bonus applies to the lexicon's own entry
+        m.substitutions.push(sub);
+      }
+      return out.sort((a, b) => a.length - b.length);
+    },
+  };
+}

@@ -1,0 +1,387 @@
+/**
+ * SQLite back end of the trace store (better-sqlite3 12, WAL).
+ *
+ * Schema versioned with `PRAGMA user_version` and migrated forward on open; the file is
+ * marked with `PRAGMA application_id` so that another program's SQLite database is
+ * refused rather than altered. Batches are single transactions; documents are unique
+ * by content hash, so an add interrupted at any point (kill -9 included) is completed
+ * by running it again. Postings live in a WITHOUT ROWID table keyed (hash, doc): one
+ * B-tree, about 12 bytes a posting.
+ */
+import Database from "better-sqlite3";
+import fs from "node:fs";
+import path from "node:path";
+import { UnspinError } from "../errors.js";
+import type {
+  AddBatchResult, ChannelPair, NewDocument, PostingLookup, StoreStats, StoredDocument, TraceRecord, TraceStore,
+} from "./types.js";
+
+/** "UNSP" */
+export const APPLICATION_ID = 0x554e5350;
+export const SCHEMA_VERSION = 1;
+
+/** Migrations: MIGRATIONS[v] takes a database at version v to v + 1. */
+const MIGRATIONS: ((db: Database.Database) => void)[] = [
+  (db) => {
+    db.exec(`
+      CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+      CREATE TABLE docs (
+        id INTEGER PRIMARY KEY,
+        hash BLOB NOT NULL UNIQUE,
+        ext_id TEXT, url TEXT, title TEXT, date TEXT,
+        words INTEGER NOT NULL,
+        level INTEGER NOT NULL,
+        text TEXT NOT NULL
+      );
+      CREATE TABLE postings (h INTEGER NOT NULL, d INTEGER NOT NULL, PRIMARY KEY (h, d)) WITHOUT ROWID;
+      CREATE TABLE channel (original TEXT NOT NULL, spun TEXT NOT NULL, count INTEGER NOT NULL,
+        PRIMARY KEY (original, spun)) WITHOUT ROWID;
+      CREATE TABLE traces (
+        copy_hash TEXT NOT NULL, doc INTEGER NOT NULL, score REAL NOT NULL, kind TEXT NOT NULL,
+        pairs TEXT NOT NULL, learned INTEGER NOT NULL DEFAULT 0, created TEXT NOT NULL,
+        PRIMARY KEY (copy_hash, doc)
+      );
+    `);
+  },
+];
+
+export interface SqliteOptions {
+  /** Open for reading only (trace, stats). */
+  readOnly?: boolean;
+  /** Create the file when missing (index add). Default: false. */
+  create?: boolean;
+  /** How long to wait for another writer, ms. Default 5000. */
+  busyTimeoutMs?: number;
+  /** Page cache, MiB. Default 256. */
+  cacheMiB?: number;
+}
+
+function describe(e: unknown, file: string): Error {
+  if (e instanceof UnspinError) return e;
+  const code = (e as { code?: string }).code ?? "";
+  const msg = (e as Error).message ?? String(e);
+  if (code.startsWith("SQLITE_BUSY") || code.startsWith("SQLITE_LOCKED")) {
+    return new UnspinError(`database ${file} is locked by another process (is another "unspin index add" running?); try again when it has finished`);
+  }
+  if (code.startsWith("SQLITE_READONLY")) {
+    return new UnspinError(`database ${file} is read-only: cannot write to it (check the file's and its folder's permissions)`);
+  }
+  if (code === "SQLITE_NOTADB" || code.startsWith("SQLITE_CORRUPT")) {
+    return new UnspinError(`database ${file} is corrupt or not a database (${msg}); restore it from a backup or index into a new file`);
+  }
+  if (code.startsWith("SQLITE_CANTOPEN")) {
+    return new UnspinError(`cannot open database ${file}: ${msg}`);
+  }
+  if (code === "SQLITE_FULL") return new UnspinError(`disk full while writing ${file}`);
+  if (code.startsWith("SQLITE_IOERR")) return new UnspinError(`I/O error on ${file}: ${msg}`);
+  return e instanceof Error ? e : new Error(msg);
+}
+
+export class SqliteStore implements TraceStore {
+  readonly backend = "sqlite";
+  readonly readOnly: boolean;
+  private db: Database.Database;
+  private closed = false;
+  private stmts!: {
+    hasHash: Database.Statement;
+    insertDoc: Database.Statement;
+    insertPosting: Database.Statement;
+    lookup: Database.Statement;
+    getDoc: Database.Statement;
+    getMeta: Database.Statement;
+    setMeta: Database.Statement;
+    count: Database.Statement;
+  };
+
+  private constructor(readonly location: string, db: Database.Database, readOnly: boolean) {
+    this.db = db;
+    this.readOnly = readOnly;
+  }
+
+  static open(file: string, opts: SqliteOptions = {}): SqliteStore {
+    const abs = path.resolve(file);
+    const exists = fs.existsSync(abs);
+    if (!exists && !opts.create) {
+      throw new UnspinError(`no index at ${file} (build one with "unspin index add <paths...>", or pass --db PATH)`);
+    }
+    if (exists) {
+      const st = fs.statSync(abs);
+      if (st.isDirectory()) throw new UnspinError(`${file} is a directory, not an unspin database`);
+      if (st.size > 0) {
+        const fd = fs.openSync(abs, "r");
+        const head = Buffer.alloc(16);
+        fs.readSync(fd, head, 0, 16, 0);
+        fs.closeSync(fd);
+        if (head.toString("latin1") !== "SQLite format 3\0") {
+          throw new UnspinError(`${file} is not an unspin database (not an SQLite file, or corrupt)`);
+        }
+      }
+    }
+    let readOnly = !!opts.readOnly;
+    if (!readOnly && exists && !writable(abs)) {
+      if (opts.create) throw new UnspinError(`database ${file} is read-only: cannot add to it (check the file's and its folder's permissions)`);
+      readOnly = true;
+    }
+    if (!exists) {
+      const dir = path.dirname(abs);
+      if (!fs.existsSync(dir)) throw new UnspinError(`cannot create database ${file}: folder ${dir} does not exist`);
+    }
+    let db: Database.Database;
+    try {
+      db = new Database(abs, { readonly: readOnly, fileMustExist: !opts.create, timeout: opts.busyTimeoutMs ?? 5000 });
+    } catch (e) {
+      throw describe(e, file);
+    }
+    const store = new SqliteStore(file, db, readOnly);
+    try {
+      store.init(opts);
+    } catch (e) {
+      db.close();
+      throw describe(e, file);
+    }
+    return store;
+  }
+
+  private init(opts: SqliteOptions): void {
+    const db = this.db;
+    const appId = db.pragma("application_id", { simple: true }) as number;
+    let version = db.pragma("user_version", { simple: true }) as number;
+    const tables = db.prepare("SELECT count(*) FROM sqlite_master").pluck().get() as number;
+    if (appId !== APPLICATION_ID && (tables > 0 || version !== 0)) {
+      throw new UnspinError(`${this.location} is an SQLite database but not an unspin index (application id ${appId}); refusing to change it`);
+    }
+    if (version > SCHEMA_VERSION) {
+      throw new UnspinError(`${this.location} was written by a newer unspin (schema ${version}, this one reads up to ${SCHEMA_VERSION}); upgrade unspin`);
+    }
+    if (!this.readOnly) {
+      db.pragma("journal_mode = WAL");
+      db.pragma("synchronous = NORMAL");
+      db.pragma("wal_autocheckpoint = 16384");
+    }
+    db.pragma(`cache_size = ${-1024 * (opts.cacheMiB ?? 256)}`);
+    db.pragma("temp_store = MEMORY");
+    if (version < SCHEMA_VERSION) {
+      if (this.readOnly) {
+        if (version === 0) throw new UnspinError(`${this.location} is an empty database, not an unspin index`);
+        throw new UnspinError(`${this.location} needs a schema upgrade (v${version} → v${SCHEMA_VERSION}) but is open read-only`);
+      }
+      const migrate = db.transaction(() => {
+        for (let v = version; v < SCHEMA_VERSION; v++) MIGRATIONS[v](db);
+        db.pragma(`application_id = ${APPLICATION_ID}`);
+        db.pragma(`user_version = ${SCHEMA_VERSION}`);
+      });
+      migrate.immediate();
+      version = SCHEMA_VERSION;
+    }
+    const check = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").pluck().all() as string[];
+    for (const t of ["meta", "docs", "postings", "channel", "traces"]) {
+      if (!check.includes(t)) throw new UnspinError(`${this.location} is damaged: table "${t}" is missing`);
+    }
+    this.stmts = {
+      hasHash: db.prepare("SELECT 1 FROM docs WHERE hash = ?").pluck(),
+      insertDoc: db.prepare(
+        "INSERT OR IGNORE INTO docs (hash, ext_id, url, title, date, words, level, text) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"),
+      insertPosting: db.prepare("INSERT OR IGNORE INTO postings (h, d) VALUES (?, ?)"),
+      lookup: db.prepare("SELECT d FROM postings WHERE h = ? LIMIT ?").pluck(),
+      getDoc: db.prepare("SELECT id, ext_id, url, title, date, words, text FROM docs WHERE id = ?"),
+      getMeta: db.prepare("SELECT value FROM meta WHERE key = ?").pluck(),
+      setMeta: db.prepare("INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value"),
+      count: db.prepare("SELECT count(*) FROM docs").pluck(),
+    };
+  }
+
+  private run<T>(f: () => T): Promise<T> {
+    if (this.closed) return Promise.reject(new Error("store is closed"));
+    try {
+      return Promise.resolve(f());
+    } catch (e) {
+      return Promise.reject(describe(e, this.location));
+    }
+  }
+
+  private mustWrite(): void {
+    if (this.readOnly) throw new UnspinError(`database ${this.location} is open read-only`);
+  }
+
+  getMeta(key: string): Promise<string | undefined> {
+    return this.run(() => this.stmts.getMeta.get(key) as string | undefined);
+  }
+
+  setMeta(key: string, value: string): Promise<void> {
+    return this.run(() => {
+      this.mustWrite();
+      this.stmts.setMeta.run(key, value);
+    });
+  }
+
+  hasHashes(hashes: Uint8Array[]): Promise<boolean[]> {
+    return this.run(() => hashes.map((h) => this.stmts.hasHash.get(h) !== undefined));
+  }
+
+  addBatch(docs: NewDocument[]): Promise<AddBatchResult> {
+    return this.run(() => {
+      this.mustWrite();
+      const { insertDoc, insertPosting } = this.stmts;
+      const tx = this.db.transaction((batch: NewDocument[]): AddBatchResult => {
+        const ids: (number | null)[] = [];
+        let added = 0;
+        const pairs: number[] = [];
+        for (const d of batch) {
+          const r = insertDoc.run(d.hash, d.extId ?? null, d.url ?? null, d.title ?? null, d.date ?? null,
+            d.words, d.level, d.text);
+          if (r.changes === 0) {
+            ids.push(null);
+            continue;
+          }
+          const id = Number(r.lastInsertRowid);
+          const v = id * 4 + d.level;
+          for (const h of d.shingles) pairs.push(h, v);
+          ids.push(id);
+          added++;
+        }
+        // Postings in key order: the B-tree is then walked once per batch, not at random.
+        const order = new Uint32Array(pairs.length / 2);
+        for (let k = 0; k < order.length; k++) order[k] = k;
+        order.sort((a, b) => pairs[2 * a] - pairs[2 * b] || pairs[2 * a + 1] - pairs[2 * b + 1]);
+        for (const k of order) insertPosting.run(pairs[2 * k], pairs[2 * k + 1]);
+        return { ids, added, duplicates: batch.length - added };
+      });
+      return tx.immediate(docs);
+    });
+  }
+
+  lookup(shingles: number[], cap: number): Promise<PostingLookup> {
+    return this.run(() => {
+      const postings = new Map<number, number[]>();
+      const common = new Set<number>();
+      const stmt = this.stmts.lookup;
+      for (const h of shingles) {
+        if (postings.has(h) || common.has(h)) continue;
+        const list = stmt.all(h, cap + 1) as number[];
+        if (list.length > cap) common.add(h);
+        else if (list.length > 0) postings.set(h, list);
+      }
+      return { postings, common };
+    });
+  }
+
+  getDocuments(ids: number[]): Promise<StoredDocument[]> {
+    return this.run(() => {
+      const out: StoredDocument[] = [];
+      for (const id of ids) {
+        const r = this.stmts.getDoc.get(id) as
+          | { id: number; ext_id: string | null; url: string | null; title: string | null; date: string | null; words: number; text: string }
+          | undefined;
+        if (r) out.push({ id: r.id, extId: r.ext_id, url: r.url, title: r.title, date: r.date, words: r.words, text: r.text });
+      }
+      return out;
+    });
+  }
+
+  documentCount(): Promise<number> {
+    return this.run(() => this.stmts.count.get() as number);
+  }
+
+  stats(): Promise<StoreStats> {
+    return this.run(() => {
+      const db = this.db;
+      const docs = db.prepare("SELECT count(*) AS n, coalesce(sum(words), 0) AS w, coalesce(sum(length(CAST(text AS BLOB))), 0) AS b FROM docs")
+        .get() as { n: number; w: number; b: number };
+      const postings = db.prepare("SELECT count(*) FROM postings").pluck().get() as number;
+      const channelPairs = db.prepare("SELECT count(*) FROM channel").pluck().get() as number;
+      const tr = db.prepare("SELECT coalesce(sum(learned = 0), 0) AS p, coalesce(sum(learned = 1), 0) AS l FROM traces")
+        .get() as { p: number; l: number };
+      const meta: Record<string, string> = {};
+      for (const r of db.prepare("SELECT key, value FROM meta").all() as { key: string; value: string }[]) meta[r.key] = r.value;
+      const pageCount = db.pragma("page_count", { simple: true }) as number;
+      const pageSize = db.pragma("page_size", { simple: true }) as number;
+      const freelist = db.pragma("freelist_count", { simple: true }) as number;
+      return {
+        backend: this.backend,
+        location: this.location,
+        schemaVersion: db.pragma("user_version", { simple: true }) as number,
+        documents: docs.n,
+        words: docs.w,
+        textBytes: docs.b,
+        postings,
+        storeBytes: (pageCount - freelist) * pageSize,
+        channelPairs,
+        tracesPending: tr.p,
+        tracesLearned: tr.l,
+        meta,
+      };
+    });
+  }
+
+  addChannelCounts(pairs: ChannelPair[]): Promise<void> {
+    return this.run(() => {
+      this.mustWrite();
+      const stmt = this.db.prepare(
+        "INSERT INTO channel (original, spun, count) VALUES (?, ?, ?) ON CONFLICT(original, spun) DO UPDATE SET count = count + excluded.count");
+      this.db.transaction(() => {
+        for (const p of pairs) stmt.run(p.original, p.spun, p.count);
+      }).immediate();
+    });
+  }
+
+  learnedSubstitutions(): Promise<ChannelPair[]> {
+    return this.run(() => this.db.prepare("SELECT original, spun, count FROM channel ORDER BY count DESC, original, spun").all() as ChannelPair[]);
+  }
+
+  recordTrace(r: TraceRecord): Promise<boolean> {
+    return this.run(() => {
+      this.mustWrite();
+      const res = this.db.prepare(
+        "INSERT OR IGNORE INTO traces (copy_hash, doc, score, kind, pairs, created) VALUES (?, ?, ?, ?, ?, ?)",
+      ).run(r.copyHash, r.docId, r.score, r.kind, JSON.stringify(r.pairs), new Date().toISOString());
+      return res.changes > 0;
+    });
+  }
+
+  learnPending(): Promise<{ traces: number; pairs: number }> {
+    return this.run(() => {
+      this.mustWrite();
+      const db = this.db;
+      const upsert = db.prepare(
+        "INSERT INTO channel (original, spun, count) VALUES (?, ?, ?) ON CONFLICT(original, spun) DO UPDATE SET count = count + excluded.count");
+      return db.transaction(() => {
+        const rows = db.prepare("SELECT copy_hash, doc, pairs FROM traces WHERE learned = 0").all() as
+          { copy_hash: string; doc: number; pairs: string }[];
+        const counts = new Map<string, number>();
+        for (const r of rows) {
+          for (const p of JSON.parse(r.pairs) as { original: string; spun: string }[]) {
+            const k = p.original + "\u0000" + p.spun;
+            counts.set(k, (counts.get(k) ?? 0) + 1);
+          }
+        }
+        for (const [k, n] of counts) {
+          const [original, spun] = k.split("\u0000");
+          upsert.run(original, spun, n);
+        }
+        db.prepare("UPDATE traces SET learned = 1 WHERE learned = 0").run();
+        return { traces: rows.length, pairs: counts.size };
+      }).immediate();
+    });
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    try {
+      if (!this.readOnly) this.db.pragma("wal_checkpoint(PASSIVE)");
+    } catch {
+      /* another connection may hold the database; the WAL is checkpointed later */
+    }
+    this.db.close();
+  }
+}
+
+function writable(file: string): boolean {
+  try {
+    fs.accessSync(file, fs.constants.W_OK);
+    fs.accessSync(path.dirname(file), fs.constants.W_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,188 @@
+/**
+ * A fast word scanner for fingerprinting and alignment.
+ *
+ * The project tokenizer (src/text/tokenize.ts) is general and regex-driven; indexing
+ * must run at over a million words a second, so the tracer scans character codes
+ * directly and produces only what it needs: word and number tokens with offsets,
+ * sentence numbers, capitalisation, quotation and headline-line flags. It follows the
+ * same conventions (contractions and hyphenated words whole, `’` folded to `'` in
+ * `norm`, abbreviations do not end sentences, a blank line or a line break before a
+ * capital starts a new sentence). Index and query always use this scanner, so their
+ * fingerprints agree.
+ */
+
+export interface ScanToken {
+  norm: string;
+  /** Filled by the analyser (fingerprint.ts): spin-invariant key, function word, name/number. */
+  key: string;
+  /** Hash of `key` (fingerprint.ts). */
+  keyHash: number;
+  stop: boolean;
+  immutable: boolean;
+  start: number;
+  end: number;
+  number: boolean;
+  sentence: number;
+  quoted: boolean;
+  capitalised: boolean;
+  allCaps: boolean;
+  sentenceStart: boolean;
+  headline: boolean;
+}
+
+const ABBREVIATIONS = new Set([
+  "mr", "mrs", "ms", "dr", "prof", "sr", "jr", "st", "mt", "gen", "col", "lt", "sgt", "capt", "cmdr", "adm",
+  "gov", "sen", "rep", "rev", "hon", "pres", "supt", "messrs", "vs", "etc", "e.g", "i.e", "cf", "al",
+  "inc", "ltd", "co", "corp", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
+  "no", "nos", "vol", "fig", "approx", "dept", "est", "u.s", "u.k", "u.n",
+]);
+
+const letterCache = new Map<number, boolean>();
+const LETTER_RE = /[\p{L}\p{M}]/u;
+function isLetter(c: number): boolean {
+  if (c < 128) return (c >= 97 && c <= 122) || (c >= 65 && c <= 90);
+  let v = letterCache.get(c);
+  if (v === undefined) {
+    v = c >= 0xd800 && c <= 0xdfff ? false : LETTER_RE.test(String.fromCharCode(c));
+    letterCache.set(c, v);
+  }
+  return v;
+}
+const isDigit = (c: number) => c >= 48 && c <= 57;
+const isUpper = (c: number) => (c >= 65 && c <= 90) || (c >= 128 && isLetter(c) && String.fromCharCode(c) !== String.fromCharCode(c).toLowerCase());
+const isApos = (c: number) => c === 39 || c === 0x2019;
+
+/** Scan a text into word and number tokens. Linear time. */
+export function scan(text: string): ScanToken[] {
+  const out: ScanToken[] = [];
+  const n = text.length;
+  let sentence = 0;
+  let pendingBreak = false;
+  let quoted = false;
+  let newlines = 0; // newlines seen since the last token
+  let lineStartTok = 0; // index in `out` of the first token of the current line
+  let lineEndsSentence = false; // last punctuation on the line ends a sentence
+  let i = 0;
+  const closeLine = () => {
+    markHeadline(out, lineStartTok, out.length, lineEndsSentence);
+    lineStartTok = out.length;
+    lineEndsSentence = false;
+  };
+  while (i < n) {
+    const c = text.charCodeAt(i);
+    if (c === 10) {
+      newlines++;
+      if (out.length > lineStartTok) closeLine();
+      else lineEndsSentence = false;
+      i++;
+      continue;
+    }
+    if (c === 32 || c === 9 || c === 13 || c === 0xa0 || c === 12 || c === 11) {
+      i++;
+      continue;
+    }
+    const start = i;
+    if (newlines > 0) {
+      // A blank line, or a line break before a capital, digit or opening quote, ends a sentence.
+      if (out.length > 0 && (newlines >= 2 || isUpper(c) || isDigit(c) || c === 34 || c === 0x201c || c === 0x2018 || c === 39 || c === 0xab)) {
+        pendingBreak = true;
+      }
+      if (newlines >= 2) quoted = false;
+      newlines = 0;
+    }
+    let number = false;
+    if (isDigit(c) || ((c === 36 || c === 0xa3 || c === 0x20ac) && i + 1 < n && isDigit(text.charCodeAt(i + 1)))) {
+      number = true;
+      i++;
+      while (i < n) {
+        const d = text.charCodeAt(i);
+        if (isDigit(d)) i++;
+        else if ((d === 46 || d === 44 || d === 58 || d === 47) && i + 1 < n && isDigit(text.charCodeAt(i + 1))) i += 2;
+        else break;
+      }
+      if (i < n && text.charCodeAt(i) === 37) i++;
+      else if (i < n && isLetter(text.charCodeAt(i))) {
+        // "1st", "20th", "5km": up to two letters
+        let k = i;
+        while (k < n && isLetter(text.charCodeAt(k)) && k - i < 3) k++;
+        if (k - i <= 2 && !(k < n && isLetter(text.charCodeAt(k)))) i = k;
+      }
+    } else if (isLetter(c)) {
+      i++;
+      for (;;) {
+        while (i < n) {
+          const d = text.charCodeAt(i);
+          if (isLetter(d) || isDigit(d)) i++;
+          else break;
+        }
+        if (i + 1 < n && (isApos(text.charCodeAt(i)) || text.charCodeAt(i) === 45) && isLetter(text.charCodeAt(i + 1))) {
+          i += 2;
+          continue;
+        }
+        if (i + 1 < n && text.charCodeAt(i) === 45 && isDigit(text.charCodeAt(i + 1))) {
+          i += 2;
+          continue;
+        }
+        break;
+      }
+      // trailing apostrophe ("Jones'")
+      if (i < n && isApos(text.charCodeAt(i)) && (i + 1 >= n || !isLetter(text.charCodeAt(i + 1))) &&
+        (text.charCodeAt(i - 1) === 115 || text.charCodeAt(i - 1) === 83)) i++;
+    } else {
+      // Punctuation (one code unit; a surrogate pair is skipped whole).
+      i += c >= 0xd800 && c <= 0xdbff ? 2 : 1;
+      if (c === 0x201c || c === 0x201e || c === 0xab) quoted = true;
+      else if (c === 0x201d || c === 0xbb) quoted = false;
+      else if (c === 34) quoted = !quoted;
+      if (c === 46 || c === 33 || c === 63 || c === 0x2026) {
+        const prev = out[out.length - 1];
+        const abbrev = c === 46 && prev !== undefined && prev.end === start && !prev.number &&
+          (ABBREVIATIONS.has(prev.norm) || (prev.end - prev.start === 1));
+        if (!abbrev) pendingBreak = true;
+      }
+      lineEndsSentence = c === 46 || c === 33 || c === 63 || c === 0x2026 || c === 58 || c === 59 || c === 44 || c === 34 || c === 0x201d;
+      continue;
+    }
+    // A token.
+    if (pendingBreak && out.length > 0) sentence++;
+    pendingBreak = false;
+    lineEndsSentence = false;
+    const raw = text.slice(start, i);
+    let norm = raw.toLowerCase();
+    if (norm.includes("\u2019")) norm = norm.replace(/\u2019/g, "'");
+    let cap = false, all = false;
+    if (!number) {
+      cap = isUpper(c);
+      if (cap && i - start >= 2) {
+        all = raw === raw.toUpperCase() && raw !== norm;
+      }
+    }
+    const prev = out[out.length - 1];
+    out.push({
+      norm, key: "", keyHash: 0, stop: false, immutable: false, start, end: i, number, sentence, quoted,
+      capitalised: cap, allCaps: all,
+      sentenceStart: prev === undefined || prev.sentence !== sentence,
+      headline: false,
+    });
+  }
+  if (out.length > lineStartTok) closeLine();
+  return out;
+}
+
+/** Headline-like line: at most 20 words, no sentence-final punctuation, mostly capitalised. */
+function markHeadline(out: ScanToken[], a: number, b: number, endsSentence: boolean): void {
+  if (endsSentence) return;
+  const words = b - a;
+  if (words === 0 || words > 20) return;
+  let content = 0, caps = 0, allCap = true;
+  for (let k = a; k < b; k++) {
+    const t = out[k];
+    if (!t.capitalised) allCap = false;
+    if (!t.number && t.norm.length > 3) {
+      content++;
+      if (t.capitalised) caps++;
+    }
+  }
+  const isHeadline = content === 0 ? allCap : caps / content >= 0.6;
+  if (isHeadline) for (let k = a; k < b; k++) out[k].headline = true;
+}
