@@ -20,7 +20,7 @@ import {
 const N = Number(process.env.TRACE_EVAL_N ?? 100_000);
 const Q = Number(process.env.TRACE_EVAL_Q ?? 100);
 const FIT = process.env.TRACE_EVAL_FIT === "1";
-const DB = process.env.TRACE_EVAL_DB ?? path.join(os.tmpdir(), `unspin-trace-eval-${N}.db`);
+const DB = process.env.TRACE_EVAL_DB ?? path.join(os.tmpdir(), `unspin-trace-eval-v2-${N}.db`);
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const SEED_DIR = path.resolve(ROOT, "../shared/data/seed");
 
