@@ -40,7 +40,7 @@ const docs = all.filter((_, i) => i % Math.max(1, Math.floor(all.length / limit)
 
 const X: number[][] = [];
 const y: number[] = [];
-const rates = [0.05, 0.1, 0.2, 0.3, 0.4];
+const rates = [0.1, 0.15, 0.2, 0.3, 0.4];
 docs.forEach((d, i) => {
   const target = 100 + Math.floor(random() * 1100);
   let excerpt = "";

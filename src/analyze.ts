@@ -78,13 +78,23 @@ export interface AnalyzeOptions {
   maxCandidates?: number;
   /** Candidates scoring this many nats below the observed words in context are not decoded. */
   pruneMargin?: number;
+  /**
+   * The best path changes only the words it is sure of, so the share it changes underestimates
+   * the true spin rate; the estimate is scaled by this factor (fitted on simulated spins).
+   */
+  rateGain?: number;
+  /**
+   * Restoration trusts the fitted rate in proportion to score^scorePower: above 1, a text that
+   * is probably clean is held still more firmly than its score alone would say.
+   */
+  scorePower?: number;
   /** Fix the spin rate instead of fitting it to the text. */
   rate?: number;
   /** Minimum posterior for a change to be made (default 0.5). */
   minConfidence?: number;
 }
 
-export const DEFAULTS = { lmWeight: 1.0, beam: 8, maxCandidates: 12, pruneMargin: 6, minConfidence: 0.5, rateIterations: 3, rateBeam: 2, initialRate: 0.1 } as const;
+export const DEFAULTS = { lmWeight: 0.85, beam: 8, maxCandidates: 16, pruneMargin: 6, minConfidence: 0.65, rateIterations: 3, rateGain: 1, scorePower: 3, rateBeam: 2, initialRate: 0.1 } as const;
 
 /** Beta prior on the spin rate: (a pseudo-changes) / (a + b pseudo-words). */
 const RATE_PRIOR = { changed: 1, unchanged: 30 };
@@ -122,7 +132,11 @@ export function analyze(text: string, options: AnalyzeOptions = {}): AnalysisRes
     narrow = decodeAll(fitted, DEFAULTS.rateBeam);
     let changed = 0;
     for (const d of narrow) for (const e of d.path) if (e.original !== null) changed += e.to - e.from;
-    const next = clamp((changed + RATE_PRIOR.changed) / (eligible + RATE_PRIOR.changed + RATE_PRIOR.unchanged), RATE_BOUNDS[0], RATE_BOUNDS[1]);
+    const next = clamp(
+      (options.rateGain ?? DEFAULTS.rateGain) * (changed + RATE_PRIOR.changed) / (eligible + RATE_PRIOR.changed + RATE_PRIOR.unchanged),
+      RATE_BOUNDS[0],
+      RATE_BOUNDS[1],
+    );
     const converged = Math.abs(next - fitted) < 0.005;
     fitted = next;
     if (converged) break;
@@ -134,7 +148,8 @@ export function analyze(text: string, options: AnalyzeOptions = {}): AnalysisRes
 
   // 2. Restore at the rate the evidence supports: a mixture of "spun at ρ̂" and "clean"
   //    weighted by the score, so text that reads as written is held still.
-  const rate = options.rate ?? score * fitted + (1 - score) * CLEAN_RATE;
+  const weight = score ** (options.scorePower ?? DEFAULTS.scorePower);
+  const rate = options.rate ?? weight * fitted + (1 - weight) * CLEAN_RATE;
   const decoded = decodeAll(rate, beam);
 
   const edits: Edit[] = [];

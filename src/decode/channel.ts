@@ -58,11 +58,11 @@ export interface ChannelWeights {
 }
 
 export const DEFAULT_WEIGHTS: ChannelWeights = {
-  relation: { synonym: 0, variant: -0.5, phrase: -0.5, similar: -1.8, hypernym: -2.6, hyponym: -2.6, learned: 0 },
+  relation: { synonym: 0, variant: -0.5, phrase: 0.5, similar: -1.8, hypernym: -2.6, hyponym: -2.6, learned: 0 },
   senseRank: 0.35,
   spunSenseRank: 0.15,
-  fanout: 0.6,
-  observed: 2.5,
+  fanout: 0.4,
+  observed: 4,
   learned: 1.5,
   lengthChange: 0.4,
   normalized: 0,
