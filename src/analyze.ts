@@ -94,7 +94,7 @@ export interface AnalyzeOptions {
   minConfidence?: number;
 }
 
-export const DEFAULTS = { lmWeight: 0.85, beam: 8, maxCandidates: 16, pruneMargin: 6, minConfidence: 0.65, rateIterations: 3, rateGain: 1, scorePower: 3, rateBeam: 2, initialRate: 0.1 } as const;
+export const DEFAULTS = { lmWeight: 0.85, beam: 5, maxCandidates: 16, pruneMargin: 4, minConfidence: 0.65, rateIterations: 3, rateGain: 1, scorePower: 3, rateBeam: 2, initialRate: 0.1 } as const;
 
 /** Beta prior on the spin rate: (a pseudo-changes) / (a + b pseudo-words). */
 const RATE_PRIOR = { changed: 1, unchanged: 30 };
