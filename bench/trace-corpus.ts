@@ -8,24 +8,15 @@
 import { brownDocuments, type BrownDocument } from "../src/corpus/brown.js";
 import { mulberry32, spin, type SpinResult } from "../src/spin/simulate.js";
 import { scan } from "../src/trace/scan.js";
-import { testForwardLexicon } from "../src/trace/test-helpers.js";
 
 export interface EvalDoc {
   id: string;
   text: string;
 }
 
-/** Spin with the project lexicon, or with the small test thesaurus while the lexicon is not available. */
+/** Spin with the project lexicon (the simulator's default). */
 export function makeSpinner(): { spin: (text: string, rate: number, seed: number) => SpinResult; lexicon: string } {
-  try {
-    spin("The officials said the plan was good.", { rate: 1, seed: 1 });
-    return { spin: (text, rate, seed) => spin(text, { rate, seed }), lexicon: "project lexicon" };
-  } catch {
-    return {
-      spin: (text, rate, seed) => spin(text, { rate, seed, lexicon: testForwardLexicon }),
-      lexicon: "TEST THESAURUS (project lexicon not available: figures are provisional)",
-    };
-  }
+  return { spin: (text, rate, seed) => spin(text, { rate, seed }), lexicon: "project lexicon" };
 }
 
 /**
