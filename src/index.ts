@@ -1,0 +1,27 @@
+/**
+ * unspin's library API: one engine behind the CLI and any other door.
+ *   analyze(text)      → { score, edits, restored, stats }   (check and restore)
+ *   openIndex(path)    → add(docs), trace(text), learn()      (trace)
+ *   spin(text, opts)   → a simulated spinner's output with labels
+ */
+export {
+  analyze,
+  applyEdits,
+  combineStats,
+  NotEnglishError,
+  type AnalysisResult,
+  type AnalysisStats,
+  type AnalyzeOptions,
+  type Edit,
+  type Alternative,
+} from "./analyze.js";
+export { loadModel, ModelNotFoundError, type LanguageModel } from "./model/index.js";
+export { readSphinxTrie, ModelFormatError } from "./model/sphinx-trie.js";
+export { buildModel, buildModelFile, EmptyCorpusError } from "./model/build.js";
+export { loadLexicon, type Lexicon } from "./lexicon/lexicon.js";
+export type { Substitution, Relation, PhraseMatch } from "./lexicon/types.js";
+export { tokenize, type Token } from "./text/tokenize.js";
+export { spin, type SpinOptions, type SpinResult } from "./spin/simulate.js";
+export { openIndex, TraceIndex, type TraceDocument, type TraceMatch, type TraceResult } from "./trace/index.js";
+export type { LearnedPair } from "./decode/learned.js";
+export { UnspinError } from "./errors.js";
