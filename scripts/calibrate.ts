@@ -11,7 +11,7 @@
 import { writeFileSync } from "node:fs";
 import { analyze } from "../src/analyze.js";
 import { brownDocuments } from "../src/corpus/brown.js";
-import { spin } from "../src/spin/simulate.js";
+import { mulberry32, spin } from "../src/spin/simulate.js";
 import { loadModel } from "../src/model/index.js";
 import { loadLexicon } from "../src/lexicon/lexicon.js";
 import { features, FEATURE_NAMES, type Calibration } from "../src/detect/score.js";
@@ -19,17 +19,6 @@ import { fitLogistic } from "../src/detect/fit.js";
 
 const docsArg = process.argv.indexOf("--docs");
 const limit = docsArg > 0 ? Number(process.argv[docsArg + 1]) : 240;
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const random = mulberry32(20220127);
 const model = loadModel();

@@ -12,6 +12,9 @@ import { buildLattices, type Edge, type SentenceLattice } from "./decode/lattice
 import { decodeSentence, edgeChannelScore, localChoices, type DecodedSentence } from "./decode/viterbi.js";
 import { spinProbability, type Calibration, type Evidence } from "./detect/score.js";
 import { UnspinError } from "./errors.js";
+import { applyEdits } from "./text/edits.js";
+
+export { applyEdits };
 
 /** The models are English; other languages would get confident nonsense. */
 export class NotEnglishError extends UnspinError {
@@ -259,16 +262,6 @@ function describe(edges: Edge[], text: string, tokens: Token[], lattice: Sentenc
       return e.original === null ? text.slice(s, t) : surfaceForm(e.original, text.slice(s, t));
     })
     .join(" ");
-}
-
-export function applyEdits(text: string, edits: ReadonlyArray<Pick<Edit, "start" | "end" | "replacement">>): string {
-  let out = "";
-  let pos = 0;
-  for (const e of edits) {
-    out += text.slice(pos, e.start) + e.replacement;
-    pos = e.end;
-  }
-  return out + text.slice(pos);
 }
 
 function clamp(x: number, lo: number, hi: number): number {

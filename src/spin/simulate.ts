@@ -31,6 +31,7 @@ import type { Relation } from "../lexicon/types.js";
 import { loadLexicon } from "../lexicon/lexicon.js";
 import { functionWordLexicon } from "./function-words.js";
 import { matchApostrophes, matchCase, tokenize, type Token } from "../text/tokenize.js";
+import { applyEdits } from "../text/edits.js";
 
 /** One output of the lexicon's forward direction: what a spinner could turn the original words into. */
 export interface ForwardCandidate {
@@ -270,13 +271,7 @@ export function fromPhraseTable(c: ForwardCandidate & { link?: string }, norms: 
 
 /** Undo a spin: apply the substitutions in reverse to the spun text. Gives back the input exactly. */
 export function unspinWith(spunText: string, substitutions: readonly SpinSubstitution[]): string {
-  let out = "";
-  let pos = 0;
-  for (const s of substitutions) {
-    out += spunText.slice(pos, s.start) + s.original;
-    pos = s.end;
-  }
-  return out + spunText.slice(pos);
+  return applyEdits(spunText, substitutions.map((s) => ({ start: s.start, end: s.end, replacement: s.original })));
 }
 
 /** Short lines that do not end like a sentence ("Merger proposed"): headings, even when not title case. */
