@@ -59,9 +59,11 @@ function inverseLists(spun: string, original: string): boolean {
   return lexicon.match(words, 0).some((m) => m.length === words.length && m.substitutions.some((s) => s.original === original));
 }
 
+/** Preference among substitutes: single words, then synonyms before near neighbours, frequent senses first. */
+const rank = (c: LexForward) => (c.spun.includes(" ") ? 1000 : 0) + (c.relation === "synonym" ? 0 : c.relation === "similar" ? 1 : 2) * 100 + c.senseRank;
+
 /** Forward candidates a thesaurus table would list: one original word, no phrase-table rows, no co-hyponyms. */
 function thesaurus(lex: Lexicon, word: string): LexForward[] {
-  const rank = (c: LexForward) => (c.relation === "synonym" ? 0 : c.relation === "similar" ? 1 : 2) * 100 + c.senseRank;
   return lex.forward([word], 0)
     .filter((c) => c.length === 1 && c.link !== "phrase" && c.link !== "sibling" && c.link !== "similar2" &&
       c.spun !== word && /^[a-z]+(?: [a-z]+)?$/.test(c.spun))
@@ -72,7 +74,7 @@ function thesaurus(lex: Lexicon, word: string): LexForward[] {
 function unseenSubstitute(word: string): string | undefined {
   const direct = thesaurus(lexicon, word).filter((c) => !inverseLists(c.spun, word));
   if (direct.length > 0) {
-    const best = direct.filter((c) => c.relation === direct[0].relation && c.senseRank === direct[0].senseRank);
+    const best = direct.filter((c) => rank(c) === rank(direct[0]));
     return best[hashText(word) % best.length].spun;
   }
   // Two links away: a synonym of one of the word's first few synonyms.
@@ -125,19 +127,20 @@ console.log(`held out: ${held.length} Brown documents, ${heldWords} words, ${hel
 
 interface Figures {
   subs: number; exact: number; wrong: number; falseEdits: number; words: number;
-  covered: number; coveredExact: number; clean: number; cleanWords: number; ms: number;
+  covered: number; coveredExact: number; clean: number; cleanWords: number; score: number; ms: number;
 }
 
 const key = (original: string, spun: string) => original.toLowerCase() + "\t" + spun.toLowerCase();
 
 function measure(learned: LearnedPair[] | undefined): Figures {
   const known = new Set((learned ?? []).map((p) => key(p.original, p.spun)));
-  const f: Figures = { subs: 0, exact: 0, wrong: 0, falseEdits: 0, words: 0, covered: 0, coveredExact: 0, clean: 0, cleanWords: 0, ms: 0 };
+  const f: Figures = { subs: 0, exact: 0, wrong: 0, falseEdits: 0, words: 0, covered: 0, coveredExact: 0, clean: 0, cleanWords: 0, score: 0, ms: 0 };
   const t = performance.now();
   held.forEach((doc, k) => {
     const s = heldSpun[k];
     const r: AnalysisResult = analyze(s.text, { ...restoreOpts, learned });
     f.words += r.stats.words;
+    f.score += r.score / held.length;
     f.subs += s.substitutions.length;
     const bySpan = new Map(r.edits.map((e) => [`${e.start}:${e.end}`, e]));
     for (const sub of s.substitutions) {
@@ -168,8 +171,8 @@ const per1k = (a: number, b: number) => (b > 0 ? ((1000 * a) / b).toFixed(2) : "
 const rows: string[][] = [];
 function row(label: string, pairs: string, precision: string, f: Figures): void {
   rows.push([
-    label, pairs, precision, `${pct(f.exact, f.subs)} (${f.exact}/${f.subs})`, pct(f.covered, f.subs), pct(f.coveredExact, f.covered),
-    String(f.wrong), per1k(f.falseEdits, f.words), per1k(f.clean, f.cleanWords),
+    label, pairs, precision, f.score.toFixed(3), `${pct(f.exact, f.subs)} (${f.exact}/${f.subs})`, pct(f.covered, f.subs), pct(f.coveredExact, f.covered),
+    String(f.wrong), per1k(f.falseEdits, f.words), pct(f.exact + f.wrong, f.exact + f.wrong + f.falseEdits), per1k(f.clean, f.cleanWords),
   ]);
 }
 
@@ -213,7 +216,7 @@ if (KEEP) {
 
 // ------------------------------------------------------------------ table
 
-const head = ["", "learned pairs", "pairs from table", "restored exactly", "pair learned", "exact | learned", "wrong edits", "false /1k words", "clean edits /1k"];
+const head = ["", "learned pairs", "from table", "mean score", "restored exactly", "pair learned", "exact | learned", "wrong edits", "false /1k words", "edits on a sub", "clean edits /1k"];
 const widths = head.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c].length)));
 const line = (r: string[]) => r.map((x, c) => (c === 0 ? x.padEnd(widths[c]) : x.padStart(widths[c]))).join("  ");
 console.log("\nRestoration of copies spun by a table the restorer has never seen (rate 0.3, held-out Brown documents):");
@@ -223,6 +226,7 @@ console.log(`
 restored exactly: table substitutions with an edit of the same span whose replacement is the original;
 pair learned: share of those substitutions whose (original, spun) pair is in the learned channel table;
 exact | learned: restored exactly among those; wrong edits: edits on a substitution that do not restore it;
-false /1k words: edits on no substitution, per 1,000 words of spun text; clean edits /1k: edits per 1,000
-words on the unspun held-out originals. pairs from table: learned pairs that are entries of the table.
+false /1k words: edits on no substitution, per 1,000 words of spun text; edits on a sub: share of all edits
+that touch a substitution; clean edits /1k: edits per 1,000 words on the unspun held-out originals.
+from table: learned pairs that are entries of the table; mean score: the detector's score on the spun copies.
 total ${secs()} s`);

@@ -81,11 +81,9 @@ export interface AnalyzeOptions {
   maxCandidates?: number;
   /** Candidates scoring this many nats below the observed words in context are not decoded. */
   pruneMargin?: number;
-  /**
-   * The best path changes only the words it is sure of, so the share it changes underestimates
-   * the true spin rate; the estimate is scaled by this factor (fitted on simulated spins).
-   */
-  rateGain?: number;
+  /** Decodes (narrow beam, width rateBeam) spent fitting the spin rate. */
+  rateIterations?: number;
+  rateBeam?: number;
   /**
    * Restoration trusts the fitted rate in proportion to score^scorePower: above 1, a text that
    * is probably clean is held still more firmly than its score alone would say.
@@ -97,7 +95,7 @@ export interface AnalyzeOptions {
   minConfidence?: number;
 }
 
-export const DEFAULTS = { lmWeight: 0.85, beam: 5, maxCandidates: 16, pruneMargin: 4, minConfidence: 0.65, rateIterations: 3, rateGain: 1, scorePower: 3, rateBeam: 2, initialRate: 0.1 } as const;
+export const DEFAULTS = { lmWeight: 0.85, beam: 5, maxCandidates: 16, pruneMargin: 4, minConfidence: 0.65, rateIterations: 2, scorePower: 3, rateBeam: 2, initialRate: 0.1 } as const;
 
 /** Beta prior on the spin rate: (a pseudo-changes) / (a + b pseudo-words). */
 const RATE_PRIOR = { changed: 1, unchanged: 30 };
@@ -131,12 +129,12 @@ export function analyze(text: string, options: AnalyzeOptions = {}): AnalysisRes
   const decodeAll = (r: number, b: number) => lattices.map((l) => decodeSentence(l, lm, { rate: r, lmWeight, beam: b }));
   let fitted: number = DEFAULTS.initialRate;
   let narrow: DecodedSentence[] = [];
-  for (let it = 0; it < DEFAULTS.rateIterations; it++) {
-    narrow = decodeAll(fitted, DEFAULTS.rateBeam);
+  for (let it = 0; it < (options.rateIterations ?? DEFAULTS.rateIterations); it++) {
+    narrow = decodeAll(fitted, (options.rateBeam ?? DEFAULTS.rateBeam));
     let changed = 0;
     for (const d of narrow) for (const e of d.path) if (e.original !== null) changed += e.to - e.from;
     const next = clamp(
-      (options.rateGain ?? DEFAULTS.rateGain) * (changed + RATE_PRIOR.changed) / (eligible + RATE_PRIOR.changed + RATE_PRIOR.unchanged),
+      (changed + RATE_PRIOR.changed) / (eligible + RATE_PRIOR.changed + RATE_PRIOR.unchanged),
       RATE_BOUNDS[0],
       RATE_BOUNDS[1],
     );

@@ -17,8 +17,6 @@ import type { Substitution, PhraseMatch } from "../lexicon/types.js";
 export interface ChannelLexicon {
   readonly maxPhraseLength: number;
   match(norms: string[], i: number): PhraseMatch[];
-  /** What a spinner could make of the original words at i, with the lexicon's pair priors (normalised mode). */
-  forward?(norms: string[], i: number): ReadonlyArray<{ length: number; spun: string; prior: number }>;
   /** Base forms of a word, to recognise a candidate that is only another inflection of it. */
   readonly morphology?: { lemmatize(word: string): ReadonlyArray<{ lemma: string }> };
 }
@@ -44,13 +42,6 @@ export interface ChannelWeights {
    * context better than its base rate alone explains.
    */
   frequency: number;
-  /**
-   * Normalised mode (when > 0, and the lexicon gives pair priors and the forward direction):
-   * log q(s | o) = τ · (prior(o → s) − log Σ_s' exp prior(o → s')), a softmax over everything the
-   * lexicon says a spinner could make of o, so q is a proper distribution and a pair only
-   * scores high when it is among the original's few likely outputs. τ is this value.
-   */
-  normalized: number;
   /** Position multipliers of the spin rate. */
   quoted: number;
   name: number;
@@ -65,7 +56,6 @@ export const DEFAULT_WEIGHTS: ChannelWeights = {
   observed: 4,
   learned: 1.5,
   lengthChange: 0.4,
-  normalized: 0,
   frequency: 0.3,
   quoted: 0.15,
   name: 0.03,
@@ -101,22 +91,14 @@ export class Channel {
     return Math.log1p(-Math.min(0.95, rate * this.positionFactor(ctx)));
   }
 
-  /**
-   * log q(s | o): the table-choice part, independent of the document's spin rate.
-   * `logQ` is the lexicon's normalised log q(s | o), for normalised mode.
-   */
-  choice(sub: Substitution, spun: string, ctx: SpanContext, logQ?: number): number {
+  /** log q(s | o): the table-choice part, independent of the document's spin rate. */
+  choice(sub: Substitution, spun: string, ctx: SpanContext): number {
     const w = this.weights;
-    let s: number;
-    if (w.normalized > 0 && logQ !== undefined) {
-      s = w.normalized * logQ;
-    } else {
-      s = w.relation[sub.relation] ?? -3;
-      s -= w.senseRank * Math.min(sub.senseRank, 8);
-      s -= w.spunSenseRank * Math.min(sub.spunSenseRank, 8);
-      s -= w.fanout * Math.log(Math.max(1, sub.fanout));
-      if (sub.observed > 0) s += w.observed * Math.log1p(sub.observed);
-    }
+    let s = w.relation[sub.relation] ?? -3;
+    s -= w.senseRank * Math.min(sub.senseRank, 8);
+    s -= w.spunSenseRank * Math.min(sub.spunSenseRank, 8);
+    s -= w.fanout * Math.log(Math.max(1, sub.fanout));
+    if (sub.observed > 0) s += w.observed * Math.log1p(sub.observed);
     const learnedCount = this.learned?.get(sub.original)?.get(spun) ?? 0;
     if (learnedCount > 0) s += w.learned * Math.log1p(learnedCount);
     s -= w.lengthChange * Math.abs(ctx.spunLength - ctx.originalLength);

@@ -175,47 +175,6 @@ function plausibleSpin(spun: string[], original: string[], lexicon: ChannelLexic
   return true;
 }
 
-interface OutputTable {
-  /** log Σ exp prior over everything the lexicon says a spinner could make of the original. */
-  logZ: number;
-  /** Forward prior of each output. */
-  prior: Map<string, number>;
-}
-
-const outputCache = new WeakMap<Channel, Map<string, OutputTable>>();
-
-/** The spinner's table for `original` as the lexicon's forward direction sees it (normalised channel). */
-function outputTable(original: string, lexicon: ChannelLexicon, channel: Channel): OutputTable | undefined {
-  if (channel.weights.normalized <= 0 || lexicon.forward === undefined) return undefined;
-  let cache = outputCache.get(channel);
-  if (cache === undefined) outputCache.set(channel, (cache = new Map()));
-  let table = cache.get(original);
-  if (table === undefined) {
-    const words = original.split(" ");
-    const prior = new Map<string, number>();
-    let max = -Infinity;
-    for (const c of lexicon.forward(words, 0)) {
-      if (c.length !== words.length || prior.has(c.spun)) continue;
-      prior.set(c.spun, c.prior);
-      if (c.prior > max) max = c.prior;
-    }
-    let sum = 0;
-    for (const p of prior.values()) sum += Math.exp(p - max);
-    table = { logZ: prior.size === 0 ? 0 : max + Math.log(sum), prior };
-    if (cache.size > 200_000) cache.clear();
-    cache.set(original, table);
-  }
-  return table;
-}
-
-/** log q(spun | original) under the normalised channel, when the lexicon supports it. */
-function normalizedChoice(sub: Substitution, spun: string, lexicon: ChannelLexicon, channel: Channel): number | undefined {
-  const table = outputTable(sub.original, lexicon, channel);
-  if (table === undefined) return undefined;
-  const prior = table.prior.get(spun) ?? (sub as Substitution & { prior?: number }).prior;
-  return prior === undefined ? undefined : Math.min(0, prior - table.logZ);
-}
-
 function meanUnigram(lm: LanguageModel, ids: number[]): number {
   let s = 0;
   for (const id of ids) s += id < 0 ? OOV_LOG_PROB : lm.unigram(id);
@@ -248,7 +207,7 @@ function candidatesFor(norms: string[], p: number, m: PhraseMatch, lexicon: Chan
     list = m.substitutions.filter((sub) => plausibleSpin(spunWords, sub.original.split(" "), lexicon)).map((sub) => {
       const outWords = sub.original.split(" ");
       const ctx = { quoted: false, name: false, headline: false, spunLength: m.length, originalLength: outWords.length };
-      return { original: sub.original, ids: [] as number[], substitution: sub, choice: channel.choice(sub, spun, ctx, normalizedChoice(sub, spun, lexicon, channel)) };
+      return { original: sub.original, ids: [] as number[], substitution: sub, choice: channel.choice(sub, spun, ctx) };
     });
     const spunFreq = meanUnigram(lm, spun.split(" ").map((w) => lm.id(w)));
     for (const c of list) {
