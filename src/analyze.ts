@@ -151,7 +151,8 @@ export function analyze(text: string, options: AnalyzeOptions = {}): AnalysisRes
   //    weighted by the score, so text that reads as written is held still.
   const weight = score ** (options.scorePower ?? DEFAULTS.scorePower);
   const rate = options.rate ?? weight * fitted + (1 - weight) * CLEAN_RATE;
-  const decoded = decodeAll(rate, beam);
+  // Text held still (a rate near the clean rate) needs no wide search.
+  const decoded = decodeAll(rate, rate < 0.01 ? (options.rateBeam ?? DEFAULTS.rateBeam) : beam);
 
   const edits: Edit[] = [];
   let changedWords = 0;

@@ -132,28 +132,37 @@ function dropHopeless(edges: Edge[][], lm: LanguageModel, options: LatticeOption
   const n = edges.length;
   const observed = edges.map((list) => list[0].ids[0]);
   const scale = Math.LN10 * options.lmWeight;
-  const lmRun = (ids: number[], h2: number, h1: number) => {
+  // LM score of `ids` then the two observed words from `next`, after context (h2, h1); no allocation.
+  const score = (ids: readonly number[], next: number, h2: number, h1: number): number => {
     let s = 0;
-    for (const w of ids) {
+    const emit = (w: number) => {
       s += w < 0 ? OOV_LOG_PROB : lm.logProb(w, h1, h2);
       h2 = h1;
       h1 = w;
-    }
+    };
+    for (const w of ids) emit(w);
+    for (let q = next; q < Math.min(n, next + 2); q++) emit(observed[q]);
     return s * scale;
   };
+  const identityCost = edges.map((list) => Math.log1p(-Math.min(0.95, SCREEN_RATE * list[0].factor)));
+  const theirs = new Map<number, number>(); // span end → score of the observed words, per p
   for (let p = 0; p < n; p++) {
     const list = edges[p];
     if (list.length <= 1) continue;
     const h2 = p >= 2 ? observed[p - 2] : p === 1 ? lm.bos : -1;
     const h1 = p >= 1 ? observed[p - 1] : lm.bos;
+    theirs.clear();
     const keep: Edge[] = [list[0]];
     for (let k = 1; k < list.length; k++) {
       const e = list[k];
-      const right = observed.slice(e.to, Math.min(n, e.to + 2));
-      const mine = lmRun([...e.ids, ...right], h2, h1) + Math.log(Math.min(0.95, SCREEN_RATE * e.factor)) + e.choice;
-      let theirs = lmRun([...observed.slice(p, e.to), ...right], h2, h1);
-      for (let q = p; q < e.to; q++) theirs += Math.log1p(-Math.min(0.95, SCREEN_RATE * edges[q][0].factor));
-      if (mine > theirs - options.pruneMargin) keep.push(e);
+      let base = theirs.get(e.to);
+      if (base === undefined) {
+        base = score(observed.slice(p, e.to), e.to, h2, h1);
+        for (let q = p; q < e.to; q++) base += identityCost[q];
+        theirs.set(e.to, base);
+      }
+      const mine = score(e.ids, e.to, h2, h1) + Math.log(Math.min(0.95, SCREEN_RATE * e.factor)) + e.choice;
+      if (mine > base - options.pruneMargin) keep.push(e);
     }
     edges[p] = keep;
   }

@@ -114,7 +114,7 @@ export interface Choice {
 }
 
 /**
- * Local posteriors: at each eligible place, every edge that starts there (completed with
+ * Local posteriors: at each change on the best path, every edge that starts there (completed with
  * identity edges up to the next boundary of the best path) against the best path's own
  * segment, scored with the two following words so the trigram context is accounted for.
  */
@@ -144,7 +144,8 @@ export function localChoices(
   while (k < path.length) {
     const p = path[k].from;
     const starts = lattice.edges[p];
-    if (starts.length <= 1 && path[k].original === null) {
+    if (path[k].original === null) {
+      // Only changes need a confidence and alternatives; a word left alone is reported as is.
       k++;
       continue;
     }
