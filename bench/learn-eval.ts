@@ -6,8 +6,10 @@
  *   LEARN_EVAL_N=10,50 LEARN_EVAL_HELD=20 node --import tsx bench/learn-eval.ts
  *
  * Env: LEARN_EVAL_N comma list of N (default 10,50,200), LEARN_EVAL_HELD held-out documents
- * (default 30), LEARN_EVAL_TABLE words in the unseen table (default 3000), LEARN_EVAL_KEEP=1
- * keeps the temp index and writes a spun held-out copy beside it (for `unspin restore --db`).
+ * (default 30), LEARN_EVAL_TABLE words in the unseen table (default 3000), LEARN_EVAL_WEIGHT the
+ * channel's bonus for learned pairs in the "after" runs (weights.learned; default: the engine's),
+ * LEARN_EVAL_KEEP=1 keeps the temp index and writes a spun held-out copy beside it (for
+ * `unspin restore --db`).
  *
  * 1. The unseen spinner table: for the most frequent lower-case content words of the Brown
  *    corpus, ONE fixed substitute that the restorer's lexicon does not list the word for in
@@ -29,7 +31,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { analyze, type AnalysisResult } from "../src/analyze.js";
-import { brownDocuments, type BrownDocument } from "../src/corpus/brown.js";
+import { brownDocuments } from "../src/corpus/brown.js";
 import type { LearnedPair } from "../src/decode/learned.js";
 import { loadLexicon, type ForwardCandidate as LexForward, type Lexicon } from "../src/lexicon/lexicon.js";
 import { loadModel } from "../src/model/index.js";
@@ -42,6 +44,7 @@ const NS = (process.env.LEARN_EVAL_N ?? "10,50,200").split(",").map(Number).filt
 const HELD = Number(process.env.LEARN_EVAL_HELD ?? 30);
 const TABLE_SIZE = Number(process.env.LEARN_EVAL_TABLE ?? 3000);
 const KEEP = process.env.LEARN_EVAL_KEEP === "1";
+const WEIGHT = process.env.LEARN_EVAL_WEIGHT === undefined ? undefined : Number(process.env.LEARN_EVAL_WEIGHT);
 const RATE = 0.3;
 const SPIN_SEED = 11;
 
@@ -133,12 +136,13 @@ interface Figures {
 const key = (original: string, spun: string) => original.toLowerCase() + "\t" + spun.toLowerCase();
 
 function measure(learned: LearnedPair[] | undefined): Figures {
+  const opts = { ...restoreOpts, learned, ...(learned && WEIGHT !== undefined ? { weights: { learned: WEIGHT } } : {}) };
   const known = new Set((learned ?? []).map((p) => key(p.original, p.spun)));
   const f: Figures = { subs: 0, exact: 0, wrong: 0, falseEdits: 0, words: 0, covered: 0, coveredExact: 0, clean: 0, cleanWords: 0, score: 0, ms: 0 };
   const t = performance.now();
   held.forEach((doc, k) => {
     const s = heldSpun[k];
-    const r: AnalysisResult = analyze(s.text, { ...restoreOpts, learned });
+    const r: AnalysisResult = analyze(s.text, opts);
     f.words += r.stats.words;
     f.score += r.score / held.length;
     f.subs += s.substitutions.length;
@@ -157,7 +161,7 @@ function measure(learned: LearnedPair[] | undefined): Figures {
       if (!onSub) f.falseEdits++;
       else if (!s.substitutions.some((sub) => sub.start === e.start && sub.end === e.end && sub.original.toLowerCase() === e.replacement.toLowerCase())) f.wrong++;
     }
-    const c = analyze(doc.text, { ...restoreOpts, learned });
+    const c = analyze(doc.text, opts);
     f.clean += c.edits.length;
     f.cleanWords += c.stats.words;
   });
@@ -219,7 +223,7 @@ if (KEEP) {
 const head = ["", "learned pairs", "from table", "mean score", "restored exactly", "pair learned", "exact | learned", "wrong edits", "false /1k words", "edits on a sub", "clean edits /1k"];
 const widths = head.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c].length)));
 const line = (r: string[]) => r.map((x, c) => (c === 0 ? x.padEnd(widths[c]) : x.padStart(widths[c]))).join("  ");
-console.log("\nRestoration of copies spun by a table the restorer has never seen (rate 0.3, held-out Brown documents):");
+console.log(`\nRestoration of copies spun by a table the restorer has never seen (rate ${RATE}, held-out Brown documents${WEIGHT === undefined ? "" : `, learned-pair bonus ${WEIGHT}`}):`);
 console.log(line(head));
 for (const r of rows) console.log(line(r));
 console.log(`

@@ -54,7 +54,7 @@ export const DEFAULT_WEIGHTS: ChannelWeights = {
   spunSenseRank: 0.15,
   fanout: 0.4,
   observed: 4,
-  learned: 1.5,
+  learned: 0.5,
   lengthChange: 0.4,
   frequency: 0.3,
   quoted: 0.15,

@@ -5,6 +5,19 @@
  */
 import type { PhraseMatch, Substitution } from "../lexicon/types.js";
 import type { ChannelLexicon, LearnedPairs } from "./channel.js";
+import { FUNCTION_WORDS } from "../lexicon/function-words.js";
+
+/**
+ * Alignment noise shows up as one-off swaps between function words ("in" / "from", "its" /
+ * "their"), and a single such pair would then fire on every clean "from"; those need to be
+ * seen at least this often before they count.
+ */
+const MIN_FUNCTION_WORD_COUNT = 3;
+
+function trusted(p: LearnedPair): boolean {
+  const functionWords = (s: string) => s.toLowerCase().split(/\s+/).every((w) => FUNCTION_WORDS.has(w));
+  return p.count >= MIN_FUNCTION_WORD_COUNT || !(functionWords(p.original) || functionWords(p.spun));
+}
 
 export interface LearnedPair {
   original: string;
@@ -16,6 +29,7 @@ export interface LearnedPair {
 export function learnedMap(pairs: readonly LearnedPair[]): LearnedPairs {
   const map = new Map<string, Map<string, number>>();
   for (const p of pairs) {
+    if (!trusted(p)) continue;
     const original = p.original.toLowerCase();
     let inner = map.get(original);
     if (inner === undefined) map.set(original, (inner = new Map()));
@@ -31,6 +45,7 @@ export function withLearned(base: ChannelLexicon, pairs: readonly LearnedPair[])
   const fanout = new Map<string, number>();
   let longest = base.maxPhraseLength;
   for (const p of pairs) {
+    if (!trusted(p)) continue;
     const spun = p.spun.toLowerCase().split(/\s+/).filter(Boolean);
     const original = p.original.toLowerCase().trim();
     if (spun.length === 0 || original === "" || spun.join(" ") === original) continue;
