@@ -27,12 +27,16 @@ const docs = brownDocuments({ categories: ["a", "b", "c"] });
 const spun = docs.map((d, i) => spin(d.text, { rate: 0.2, seed: i, lexicon }).text);
 // Warm up caches and the JIT on a few documents, then time everything.
 for (const text of docs.slice(0, 5).map((d) => d.text)) analyze(text, { model, lexicon });
-for (const [label, texts] of [["clean", docs.map((d) => d.text)], ["spun 20%", spun]] as const) {
-  let words = 0;
-  const t0 = performance.now();
-  for (const text of texts) words += analyze(text, { model, lexicon }).stats.words;
-  const s = (performance.now() - t0) / 1000;
-  console.log(`check throughput (${label}, ${texts.length} docs, ${words} words): ${Math.round(words / s)} words/s`);
+// First pass: the lexicon meets most words for the first time; second pass: its caches are warm,
+// as in a long screening run.
+for (const pass of ["first pass", "warm caches"]) {
+  for (const [label, texts] of [["clean", docs.map((d) => d.text)], ["spun 20%", spun]] as const) {
+    let words = 0;
+    const t0 = performance.now();
+    for (const text of texts) words += analyze(text, { model, lexicon }).stats.words;
+    const s = (performance.now() - t0) / 1000;
+    console.log(`check throughput, ${pass} (${label}, ${texts.length} docs, ${words} words): ${Math.round(words / s)} words/s`);
+  }
 }
 
 const cli = join(import.meta.dirname, "..", "dist", "cli", "main.js");

@@ -91,6 +91,7 @@ export function scan(text: string): ScanToken[] {
       newlines = 0;
     }
     let number = false;
+    let curly = false; // the token holds a ’ (only the apostrophe rules below admit one)
     if (isDigit(c) || ((c === 36 || c === 0xa3 || c === 0x20ac) && i + 1 < n && isDigit(text.charCodeAt(i + 1)))) {
       number = true;
       i++;
@@ -116,6 +117,7 @@ export function scan(text: string): ScanToken[] {
           else break;
         }
         if (i + 1 < n && (isApos(text.charCodeAt(i)) || text.charCodeAt(i) === 45) && isLetter(text.charCodeAt(i + 1))) {
+          if (text.charCodeAt(i) === 0x2019) curly = true;
           i += 2;
           continue;
         }
@@ -127,7 +129,10 @@ export function scan(text: string): ScanToken[] {
       }
       // trailing apostrophe ("Jones'")
       if (i < n && isApos(text.charCodeAt(i)) && (i + 1 >= n || !isLetter(text.charCodeAt(i + 1))) &&
-        (text.charCodeAt(i - 1) === 115 || text.charCodeAt(i - 1) === 83)) i++;
+        (text.charCodeAt(i - 1) === 115 || text.charCodeAt(i - 1) === 83)) {
+        if (text.charCodeAt(i) === 0x2019) curly = true;
+        i++;
+      }
     } else {
       // Punctuation (one code unit; a surrogate pair is skipped whole).
       i += c >= 0xd800 && c <= 0xdbff ? 2 : 1;
@@ -149,7 +154,7 @@ export function scan(text: string): ScanToken[] {
     lineEndsSentence = false;
     const raw = text.slice(start, i);
     let norm = raw.toLowerCase();
-    if (norm.includes("\u2019")) norm = norm.replace(/\u2019/g, "'");
+    if (curly) norm = norm.replace(/\u2019/g, "'");
     let cap = false, all = false;
     if (!number) {
       cap = isUpper(c);
