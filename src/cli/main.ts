@@ -4,7 +4,7 @@
  * UnspinError, printed as one line with a non-zero exit; anything else is a bug.
  */
 import { Command, CommanderError, InvalidArgumentError } from "commander";
-import { readFileSync } from "node:fs";
+import { readFileSync, statSync } from "node:fs";
 import { analyze, combineStats, type AnalysisResult, type AnalysisStats, type AnalyzeOptions, type Edit } from "../analyze.js";
 import { loadModel } from "../model/index.js";
 import { buildModelFile } from "../model/build.js";
@@ -57,8 +57,15 @@ async function run(mode: "check" | "restore", file: string, flags: EngineFlags):
     else await write(out, renderCheck(firstText, result, styleFor(out), label));
     return;
   }
-  // Large input: stream.
+  // Large input: stream, with progress on a terminal.
   const style = styleFor(out);
+  const total = file === "-" ? 0 : statSync(file).size;
+  const progress = (done: number) => {
+    if (process.stderr.isTTY !== true) return;
+    const mb = (n: number) => (n / 1e6).toFixed(1);
+    process.stderr.write(`\runspin: ${mb(done)} MB${total > 0 ? ` of ${mb(total)} MB` : ""} analysed`);
+  };
+  let bytesDone = 0;
   const stats: AnalysisStats[] = [];
   const edits: Edit[] = [];
   let offset = 0;
@@ -71,15 +78,18 @@ async function run(mode: "check" | "restore", file: string, flags: EngineFlags):
     else if (mode === "restore") await write(out, r.restored);
     else await write(out, renderCheck(piece, r, style, label).replace(/^[^\n]*\n\n?/, ""));
     offset += piece.length;
+    bytesDone += Buffer.byteLength(piece);
+    progress(bytesDone);
   };
   await handle(firstText);
   await handle(second.value as string);
   for (let next = await iterator.next(); !next.done; next = await iterator.next()) await handle(next.value);
-  const { score, stats: total } = combineStats(stats, options.calibration);
+  if (process.stderr.isTTY === true) process.stderr.write("\n");
+  const { score, stats: combined } = combineStats(stats, options.calibration);
   if (flags.json) {
-    await write(out, `","score":${score},"edits":${JSON.stringify(edits)},"stats":${JSON.stringify(total)}}\n`);
+    await write(out, `","score":${score},"edits":${JSON.stringify(edits)},"stats":${JSON.stringify(combined)}}\n`);
   } else if (mode === "check") {
-    const summary = renderCheck("", { score, edits: [], restored: "", stats: total }, style, label).trimEnd();
+    const summary = renderCheck("", { score, edits: [], restored: "", stats: combined }, style, label).trimEnd();
     await write(out, `\n${summary.replace(/0 suspicious spans/, `${edits.length} suspicious spans`)}\n`);
   }
 }
