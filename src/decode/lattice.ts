@@ -127,6 +127,8 @@ export interface LatticeOptions {
 
 /** The generous spin rate at which candidates are screened. */
 const SCREEN_RATE = 0.35;
+/** Observed words after a candidate that the screen scores it with. */
+const SCREEN_CONTEXT = 1;
 
 function dropHopeless(edges: Edge[][], lm: LanguageModel, options: LatticeOptions): void {
   const n = edges.length;
@@ -141,7 +143,7 @@ function dropHopeless(edges: Edge[][], lm: LanguageModel, options: LatticeOption
       h1 = w;
     };
     for (const w of ids) emit(w);
-    for (let q = next; q < Math.min(n, next + 2); q++) emit(observed[q]);
+    for (let q = next; q < Math.min(n, next + SCREEN_CONTEXT); q++) emit(observed[q]);
     return s * scale;
   };
   const identityCost = edges.map((list) => Math.log1p(-Math.min(0.95, SCREEN_RATE * list[0].factor)));
