@@ -47,26 +47,15 @@ export function analyze(text: string, lex: TraceLexicon): Word[] {
   return wordsFromTokens(scan(text), lex);
 }
 
-/** What a normalised (non-number) word maps to under one lexicon. */
-interface KeyEntry {
-  stop: boolean;
-  /** Lexicon key and its hash (used unless the word is a name), filled when first needed. */
-  key: string | undefined;
-  keyHash: number;
-  /** Hash of the word itself (its key when it is a name), or -1 until first needed. */
-  normHash: number;
-}
-
-/** Per lexicon: normalised word → its key entry (one lookup a token). */
-const keyCaches = new WeakMap<TraceLexicon, Map<string, KeyEntry>>();
+/** Per lexicon: normalised word → [key, hash of key], for non-immutable words. */
+const keyCaches = new WeakMap<TraceLexicon, Map<string, [string, number]>>();
 
 /** Fill in keys and flags of scanned tokens, in place. */
 export function wordsFromTokens(tokens: ScanToken[], lex: TraceLexicon): Word[] {
   let cache = keyCaches.get(lex);
   if (!cache) keyCaches.set(lex, (cache = new Map()));
   if (cache.size > 1_000_000) cache.clear();
-  for (let k = 0; k < tokens.length; k++) {
-    const t = tokens[k];
+  for (const t of tokens) {
     if (t.number) {
       const c = t.norm.charCodeAt(0);
       if (c === 36 || c === 0xa3 || c === 0x20ac || t.norm.includes(",")) t.norm = t.norm.replace(/^[$£€]/, "").replace(/,/g, "");
@@ -75,27 +64,21 @@ export function wordsFromTokens(tokens: ScanToken[], lex: TraceLexicon): Word[] 
       t.keyHash = keyHash(t.norm);
       continue;
     }
-    const norm = t.norm;
-    let e = cache.get(norm);
-    if (e === undefined) {
-      e = { stop: STOPWORDS.has(norm), key: undefined, keyHash: 0, normHash: -1 };
-      cache.set(norm, e);
-    }
-    const stop = e.stop;
+    const stop = STOPWORDS.has(t.norm);
     t.stop = stop;
     t.immutable = !stop && (t.allCaps || (t.capitalised && !t.sentenceStart && !t.headline));
     if (t.immutable) {
-      if (e.normHash < 0) e.normHash = keyHash(norm);
-      t.key = norm;
-      t.keyHash = e.normHash;
+      t.key = t.norm;
+      t.keyHash = keyHash(t.norm);
     } else {
-      if (e.key === undefined) {
-        // The lexicon is asked only for words that are not names, as it always was.
-        e.key = lex.key(norm);
-        e.keyHash = keyHash(e.key);
+      let e = cache.get(t.norm);
+      if (e === undefined) {
+        const k = lex.key(t.norm);
+        e = [k, keyHash(k)];
+        cache.set(t.norm, e);
       }
-      t.key = e.key;
-      t.keyHash = e.keyHash;
+      t.key = e[0];
+      t.keyHash = e[1];
     }
   }
   return tokens;

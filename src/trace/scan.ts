@@ -91,9 +91,6 @@ export function scan(text: string): ScanToken[] {
       newlines = 0;
     }
     let number = false;
-    let curly = false; // the token holds a ’ (only the apostrophe rules below admit one)
-    // A word may hold letters other than a-z (lower-casing could change it); numbers always may.
-    let cased = false;
     if (isDigit(c) || ((c === 36 || c === 0xa3 || c === 0x20ac) && i + 1 < n && isDigit(text.charCodeAt(i + 1)))) {
       number = true;
       i++;
@@ -111,22 +108,14 @@ export function scan(text: string): ScanToken[] {
         if (k - i <= 2 && !(k < n && isLetter(text.charCodeAt(k)))) i = k;
       }
     } else if (isLetter(c)) {
-      if (c < 97 || c > 122) cased = true;
       i++;
       for (;;) {
         while (i < n) {
           const d = text.charCodeAt(i);
-          if (d >= 97 && d <= 122) i++;
-          else if (isLetter(d)) {
-            cased = true; // a capital or a non-ASCII letter
-            i++;
-          } else if (isDigit(d)) i++;
+          if (isLetter(d) || isDigit(d)) i++;
           else break;
         }
         if (i + 1 < n && (isApos(text.charCodeAt(i)) || text.charCodeAt(i) === 45) && isLetter(text.charCodeAt(i + 1))) {
-          if (text.charCodeAt(i) === 0x2019) curly = true;
-          const e = text.charCodeAt(i + 1);
-          if (e < 97 || e > 122) cased = true;
           i += 2;
           continue;
         }
@@ -138,10 +127,7 @@ export function scan(text: string): ScanToken[] {
       }
       // trailing apostrophe ("Jones'")
       if (i < n && isApos(text.charCodeAt(i)) && (i + 1 >= n || !isLetter(text.charCodeAt(i + 1))) &&
-        (text.charCodeAt(i - 1) === 115 || text.charCodeAt(i - 1) === 83)) {
-        if (text.charCodeAt(i) === 0x2019) curly = true;
-        i++;
-      }
+        (text.charCodeAt(i - 1) === 115 || text.charCodeAt(i - 1) === 83)) i++;
     } else {
       // Punctuation (one code unit; a surrogate pair is skipped whole).
       i += c >= 0xd800 && c <= 0xdbff ? 2 : 1;
@@ -162,9 +148,8 @@ export function scan(text: string): ScanToken[] {
     pendingBreak = false;
     lineEndsSentence = false;
     const raw = text.slice(start, i);
-    // Lower-casing is the identity on a-z, digits, apostrophes and hyphens, and costs a third of the scan.
-    let norm = number || cased ? raw.toLowerCase() : raw;
-    if (curly) norm = norm.replace(/\u2019/g, "'");
+    let norm = raw.toLowerCase();
+    if (norm.includes("\u2019")) norm = norm.replace(/\u2019/g, "'");
     let cap = false, all = false;
     if (!number) {
       cap = isUpper(c);
