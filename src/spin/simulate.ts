@@ -28,23 +28,13 @@
  */
 
 import type { Relation } from "../lexicon/types.js";
-import { loadLexicon } from "../lexicon/lexicon.js";
+import { loadLexicon, type ForwardCandidate as LexiconForwardCandidate } from "../lexicon/lexicon.js";
 import { functionWordLexicon } from "./function-words.js";
 import { matchApostrophes, matchCase, tokenize, type Token } from "../text/tokenize.js";
 import { applyEdits } from "../text/edits.js";
 
-/** One output of the lexicon's forward direction: what a spinner could turn the original words into. */
-export interface ForwardCandidate {
-  /** How many words of the original (starting at the queried index) the candidate replaces. */
-  length: number;
-  /** The substitute, lower case, inflected to fit; words joined by single spaces. */
-  spun: string;
-  relation: Relation;
-  /** Rank (0 = most frequent) of the original's sense that links the pair. */
-  senseRank: number;
-  /** How many distinct substitutes the lexicon lists for the original. */
-  fanout: number;
-}
+/** The fields of the lexicon's forward candidates the simulator uses (a test may supply just these). */
+export type ForwardCandidate = Pick<LexiconForwardCandidate, "length" | "spun" | "relation" | "senseRank" | "fanout">;
 
 /** The part of the lexicon the simulator needs. */
 export interface ForwardLexicon {
