@@ -11,9 +11,9 @@ import { align } from "./align.js";
 import { analyze, sample, shingles, MIN_SAMPLES } from "./fingerprint.js";
 import { openIndex, MAX_QUERY_BYTES, type TraceIndex } from "./index.js";
 import { scan } from "./scan.js";
-import { testForwardLexicon, testTraceLexicon } from "./test-helpers.js";
+import { loadTraceLexicon } from "./keys.js";
 
-const lex = testTraceLexicon();
+const lex = await loadTraceLexicon();
 let dir: string;
 let index: TraceIndex;
 let sources: BrownDocument[];
@@ -24,7 +24,7 @@ before(async () => {
   const all = brownDocuments({ categories: ["a", "b", "c", "f"] });
   sources = all.filter((_, i) => i % 3 !== 2);
   outside = all.filter((_, i) => i % 3 === 2);
-  index = await openIndex(path.join(dir, "t.db"), { lexicon: lex });
+  index = await openIndex(path.join(dir, "t.db"));
   const r = await index.add(sources.map((d) => ({ id: d.id, text: d.text, title: `Brown ${d.id}`, url: `https://brown.test/${d.id}` })));
   assert.equal(r.added, sources.length);
 });
@@ -34,7 +34,7 @@ after(async () => {
 });
 
 function spun(text: string, rate: number, seed: number) {
-  return spin(text, { rate, seed, lexicon: testForwardLexicon });
+  return spin(text, { rate, seed });
 }
 
 /** Predicted substitutions that overlap a labelled one, and labelled ones overlapped. */
