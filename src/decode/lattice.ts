@@ -151,7 +151,9 @@ function dropHopeless(edges: Edge[][], lm: LanguageModel, options: LatticeOption
   for (let p = 0; p < n; p++) {
     const list = edges[p];
     if (list.length <= 1) continue;
-    const h2 = p >= 2 ? observed[p - 2] : p === 1 ? lm.bos : -1;
+    // The screen reads each candidate with one word of left context (a bigram lookup is
+    // cheaper than a trigram one and screens as well) and one word of right context.
+    const h2 = -1;
     const h1 = p >= 1 ? observed[p - 1] : lm.bos;
     theirs.clear();
     const keep: Edge[] = [list[0]];
