@@ -134,16 +134,16 @@ function dropHopeless(edges: Edge[][], lm: LanguageModel, options: LatticeOption
   const n = edges.length;
   const observed = edges.map((list) => list[0].ids[0]);
   const scale = Math.LN10 * options.lmWeight;
-  // LM score of `ids` then the two observed words from `next`, after context (h2, h1); no allocation.
+  // LM score of `ids` then SCREEN_CONTEXT observed words from `next`, after context (h2, h1).
   const score = (ids: readonly number[], next: number, h2: number, h1: number): number => {
     let s = 0;
-    const emit = (w: number) => {
+    const end = Math.min(n, next + SCREEN_CONTEXT);
+    for (let k = 0, total = ids.length + end - next; k < total; k++) {
+      const w = k < ids.length ? ids[k] : observed[next + k - ids.length];
       s += w < 0 ? OOV_LOG_PROB : lm.logProb(w, h1, h2);
       h2 = h1;
       h1 = w;
-    };
-    for (const w of ids) emit(w);
-    for (let q = next; q < Math.min(n, next + SCREEN_CONTEXT); q++) emit(observed[q]);
+    }
     return s * scale;
   };
   const identityCost = edges.map((list) => Math.log1p(-Math.min(0.95, SCREEN_RATE * list[0].factor)));
