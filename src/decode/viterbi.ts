@@ -61,18 +61,34 @@ export function decodeSentence(lattice: SentenceLattice, lm: LanguageModel, opts
   for (let p = 0; p < n; p++) {
     const hyps = prune(states[p], opts.beam);
     const eligible = lattice.eligible[p];
+    const scale = LN10 * opts.lmWeight;
     for (const edge of lattice.edges[p]) {
       const ch = edgeChannelScore(edge, eligible, opts.rate);
       const target = states[edge.to];
+      const ids = edge.ids;
+      const len = ids.length;
       for (const h of hyps) {
-        const e = emit(lm, edge.ids, h.h2, h.h1, opts.lmWeight);
-        const score = h.score + ch + e.score;
-        const key = (e.h2 + 1) * 262144 + (e.h1 + 1);
+        // Inline LM scoring (no per-transition allocation: this is the decoder's hot loop).
+        let lmScore = 0;
+        let a = h.h2, b = h.h1;
+        for (let k = 0; k < len; k++) {
+          const w = ids[k];
+          lmScore += w < 0 ? OOV_LOG_PROB : lm.logProb(w, b, a);
+          a = b;
+          b = w;
+        }
+        const score = h.score + ch + lmScore * scale;
+        const key = (a + 1) * 262144 + (b + 1);
         const old = target.get(key);
-        if (old === undefined || old.score < score) target.set(key, { h2: e.h2, h1: e.h1, score, prev: h, edge });
+        if (old === undefined) target.set(key, { h2: a, h1: b, score, prev: h, edge });
+        else if (old.score < score) {
+          old.score = score;
+          old.prev = h;
+          old.edge = edge;
+        }
       }
     }
-    states[p] = new Map(); // release what is no longer needed
+    states[p].clear(); // release what is no longer needed
   }
   let best: Hyp | null = null;
   let bestScore = -Infinity;
