@@ -35,7 +35,8 @@ import { brownDocuments } from "../src/corpus/brown.js";
 import type { LearnedPair } from "../src/decode/learned.js";
 import { loadLexicon, type ForwardCandidate as LexForward, type Lexicon } from "../src/lexicon/lexicon.js";
 import { loadModel } from "../src/model/index.js";
-import { hashText, mulberry32, spin, type ForwardLexicon, type SpinResult } from "../src/spin/simulate.js";
+import { mulberry32, spin, type ForwardLexicon, type SpinResult } from "../src/spin/simulate.js";
+import { fnv1a } from "../src/text/hash.js";
 import { tokenize } from "../src/text/tokenize.js";
 import { openIndex } from "../src/trace/index.js";
 import { STOPWORDS } from "../src/trace/keys.js";
@@ -78,7 +79,7 @@ function unseenSubstitute(word: string): string | undefined {
   const direct = thesaurus(lexicon, word).filter((c) => !inverseLists(c.spun, word));
   if (direct.length > 0) {
     const best = direct.filter((c) => rank(c) === rank(direct[0]));
-    return best[hashText(word) % best.length].spun;
+    return best[fnv1a(word) % best.length].spun;
   }
   // Two links away: a synonym of one of the word's first few synonyms.
   for (const first of thesaurus(lexicon, word).slice(0, 5)) {

@@ -32,6 +32,7 @@ import { loadLexicon, type ForwardCandidate as LexiconForwardCandidate } from ".
 import { functionWordLexicon } from "./function-words.js";
 import { matchApostrophes, matchCase, tokenize, type Token } from "../text/tokenize.js";
 import { applyEdits } from "../text/edits.js";
+import { fmix32, fnv1a } from "../text/hash.js";
 
 /** The fields of the lexicon's forward candidates the simulator uses (a test may supply just these). */
 export type ForwardCandidate = Pick<LexiconForwardCandidate, "length" | "spun" | "relation" | "senseRank" | "fanout">;
@@ -126,23 +127,7 @@ export function mulberry32(seed: number): () => number {
 
 /** Mix a seed and a position into one 32-bit seed (murmur3 finaliser). */
 export function mixSeed(seed: number, position: number): number {
-  let h = (Math.imul(seed | 0, 0x9e3779b1) ^ Math.imul(position + 1, 0x85ebca6b)) >>> 0;
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  return h >>> 0;
-}
-
-/** FNV-1a over the UTF-16 code units of a string. */
-export function hashText(text: string): number {
-  let h = 0x811c9dc5;
-  for (let k = 0; k < text.length; k++) {
-    h ^= text.charCodeAt(k);
-    h = Math.imul(h, 0x01000193);
-  }
-  return h >>> 0;
+  return fmix32((Math.imul(seed | 0, 0x9e3779b1) ^ Math.imul(position + 1, 0x85ebca6b)) >>> 0);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -165,7 +150,7 @@ export function spin(text: string, options: SpinOptions): SpinResult {
   const rate = options.rate;
   if (!(rate >= 0 && rate <= 1)) throw new RangeError(`rate must be in [0, 1], got ${rate}`);
   // Keyed by the text too, so that documents spun with one seed get independent draws.
-  const seed = mixSeed(options.seed >>> 0, hashText(text));
+  const seed = mixSeed(options.seed >>> 0, fnv1a(text));
   const protectQuotes = options.protectQuotes ?? true;
   const protectNames = options.protectNames ?? true;
   const phraseTable = options.phraseTable ?? false;

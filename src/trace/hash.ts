@@ -4,25 +4,8 @@
  * shingle when `hash % P === 0`, so the low bits must be well mixed).
  */
 import { createHash } from "node:crypto";
+import { fmix32, fnv1a } from "../text/hash.js";
 
-export function fmix32(h: number): number {
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  return h >>> 0;
-}
-
-/** FNV-1a of a string (not finalised). */
-export function fnv1a(s: string, seed = 0x811c9dc5): number {
-  let h = seed >>> 0;
-  for (let i = 0; i < s.length; i++) {
-    h ^= s.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
-  }
-  return h >>> 0;
-}
 
 export function hashString(s: string): number {
   return fmix32(fnv1a(s));
