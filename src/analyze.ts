@@ -3,13 +3,13 @@
  * CLI, server and workers are thin shells over `analyze()`.
  */
 import { tokenize, matchCase, matchApostrophes, type Token } from "./text/tokenize.js";
-import type { LanguageModel } from "./model/lm.js";
+import { OOV_LOG_PROB, type LanguageModel } from "./model/lm.js";
 import { loadModel } from "./model/index.js";
 import { loadLexicon } from "./lexicon/lexicon.js";
 import { Channel, DEFAULT_WEIGHTS, type ChannelLexicon, type ChannelWeights } from "./decode/channel.js";
 import { learnedMap, withLearned, type LearnedPair } from "./decode/learned.js";
 import { buildLattices, type Edge, type SentenceLattice } from "./decode/lattice.js";
-import { decodeSentence, edgeChannelScore, localChoices, type DecodedSentence } from "./decode/viterbi.js";
+import { decodeSentence, localChoices, type DecodedSentence } from "./decode/viterbi.js";
 import { spinProbability, type Calibration, type Evidence } from "./detect/score.js";
 import { UnspinError } from "./errors.js";
 import { applyEdits } from "./text/edits.js";
@@ -220,19 +220,17 @@ function assertEnglish(tokens: Token[], lm: LanguageModel): void {
   if (lower >= 12 && known / lower < MIN_ENGLISH_SHARE) throw new NotEnglishError(known / lower);
 }
 
-/** Score of reading the sentence as written: LM over the observed words, identity channel at ρ → 0. */
+/** Score of reading the sentence as written: the LM over the observed words (the channel costs nothing at ρ → 0). */
 function identityScore(lattice: SentenceLattice, lm: LanguageModel, lmWeight: number): number {
-  const path = lattice.edges.map((e) => e[0]);
   let h2 = -1, h1 = lm.bos, s = 0;
-  for (const e of path) {
-    for (const w of e.ids) {
-      s += w < 0 ? -7 : lm.logProb(w, h1, h2);
-      h2 = h1;
-      h1 = w;
-    }
+  for (const list of lattice.edges) {
+    const w = list[0].ids[0];
+    s += w < 0 ? OOV_LOG_PROB : lm.logProb(w, h1, h2);
+    h2 = h1;
+    h1 = w;
   }
   if (h1 >= 0) s += lm.logProb(lm.eos, h1, h2);
-  return s * Math.LN10 * lmWeight + path.reduce((a, e) => a + edgeChannelScore(e, false, 0), 0);
+  return s * Math.LN10 * lmWeight;
 }
 
 function spanOf(tokens: Token[], lattice: SentenceLattice, from: number, to: number): [number, number] {

@@ -10,7 +10,8 @@
  * evidence the tokenizer supplies, weighed here rather than hard-coded as rules),
  * and q, the chance that the table entry picked for o is s, is a log-linear function
  * of the relation, the sense ranks on both sides, the original's fan-out and how
- * often real spinners were seen to make the swap.
+ * often real spinners were seen to make the swap. This class gives m and log q; the
+ * rate-dependent terms are added per lattice edge by `edgeChannelScore` (viterbi.ts).
  */
 import type { Substitution, PhraseMatch } from "../lexicon/types.js";
 
@@ -87,10 +88,6 @@ export class Channel {
     return m;
   }
 
-  identity(rate: number, ctx: Pick<SpanContext, "quoted" | "name" | "headline">): number {
-    return Math.log1p(-Math.min(0.95, rate * this.positionFactor(ctx)));
-  }
-
   /** log q(s | o): the table-choice part, independent of the document's spin rate. */
   choice(sub: Substitution, spun: string, ctx: SpanContext): number {
     const w = this.weights;
@@ -103,9 +100,5 @@ export class Channel {
     if (learnedCount > 0) s += w.learned * Math.log1p(learnedCount);
     s -= w.lengthChange * Math.abs(ctx.spunLength - ctx.originalLength);
     return s;
-  }
-
-  substitution(rate: number, sub: Substitution, spun: string, ctx: SpanContext): number {
-    return Math.log(Math.min(0.95, rate * this.positionFactor(ctx))) + this.choice(sub, spun, ctx);
   }
 }
