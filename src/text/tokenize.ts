@@ -126,7 +126,6 @@ function markSentenceStarts(tokens: Token[]): void {
 function markHeadlines(text: string, tokens: Token[]): void {
   let i = 0;
   while (i < tokens.length) {
-    const lineStart = text.lastIndexOf("\n", tokens[i].start - 1) + 1;
     let lineEnd = text.indexOf("\n", tokens[i].start);
     if (lineEnd < 0) lineEnd = text.length;
     let j = i;
@@ -140,7 +139,7 @@ function markHeadlines(text: string, tokens: Token[]): void {
     const caps = content.filter((w) => w.capitalised).length;
     const isHeadline = words.length > 0 && words.length <= 20 && !endsSentence &&
       (content.length === 0 ? words.every((w) => w.capitalised) : caps / content.length >= 0.6);
-    if (isHeadline && lineStart >= 0) for (const t of line) t.headline = true;
+    if (isHeadline) for (const t of line) t.headline = true;
     i = j;
   }
 }
