@@ -9,7 +9,7 @@ import { loadLexicon } from "./lexicon/lexicon.js";
 import { Channel, DEFAULT_WEIGHTS, type ChannelLexicon, type ChannelWeights } from "./decode/channel.js";
 import { learnedMap, withLearned, type LearnedPair } from "./decode/learned.js";
 import { buildLattices, type Edge, type SentenceLattice } from "./decode/lattice.js";
-import { decodeSentence, localChoices, type DecodedSentence } from "./decode/viterbi.js";
+import { decodeSentence, localChoices, type Choice, type DecodedSentence } from "./decode/viterbi.js";
 import { spinProbability, type Calibration, type Evidence } from "./detect/score.js";
 import { UnspinError } from "./errors.js";
 import { applyEdits } from "./text/edits.js";
@@ -91,11 +91,17 @@ export interface AnalyzeOptions {
   scorePower?: number;
   /** Fix the spin rate instead of fitting it to the text. */
   rate?: number;
-  /** Minimum posterior for a change to be made (default 0.5). */
+  /** A change is made when its original has at least this posterior (default 0.65)... */
   minConfidence?: number;
+  /**
+   * ...or when the words were changed with at least this probability (1 − posterior of the
+   * text as it stands; default 0.9), to the most likely original: several originals may
+   * share the evidence ("were" / "are" for "have been") while the spun words are clearly wrong.
+   */
+  minChangeProbability?: number;
 }
 
-export const DEFAULTS = { lmWeight: 0.85, beam: 5, maxCandidates: 16, pruneMargin: 4, minConfidence: 0.65, rateIterations: 2, scorePower: 3, rateBeam: 2, initialRate: 0.1 } as const;
+export const DEFAULTS = { lmWeight: 0.85, beam: 5, maxCandidates: 16, pruneMargin: 4, minConfidence: 0.65, minChangeProbability: 0.9, rateIterations: 2, scorePower: 3, rateBeam: 2, initialRate: 0.1 } as const;
 
 /** Beta prior on the spin rate: (a pseudo-changes) / (a + b pseudo-words). */
 const RATE_PRIOR = { changed: 1, unchanged: 30 };
@@ -112,6 +118,7 @@ export function analyze(text: string, options: AnalyzeOptions = {}): AnalysisRes
   const lmWeight = options.lmWeight ?? DEFAULTS.lmWeight;
   const beam = options.beam ?? DEFAULTS.beam;
   const minConfidence = options.minConfidence ?? DEFAULTS.minConfidence;
+  const minChangeProbability = options.minChangeProbability ?? DEFAULTS.minChangeProbability;
 
   const tokens = tokenize(text);
   assertEnglish(tokens, lm);
@@ -161,9 +168,9 @@ export function analyze(text: string, options: AnalyzeOptions = {}): AnalysisRes
     const best = decoded[s];
     const choices = localChoices(lattice, best, lm, { rate, lmWeight, beam });
     for (const choice of choices) {
+      if (!confident(choice, minConfidence, minChangeProbability)) continue;
       for (const edge of choice.chosen.edges) {
         if (edge.original === null) continue;
-        if (choice.chosen.probability < minConfidence) continue;
         const edit = makeEdit(text, tokens, lattice, edge, choice.chosen.probability, choice.options.filter((o) => o !== choice.chosen).map((o) => ({
           replacement: describe(o.edges, text, tokens, lattice),
           probability: round(o.probability),
@@ -192,6 +199,13 @@ export function analyze(text: string, options: AnalyzeOptions = {}): AnalysisRes
       milliseconds: round(performance.now() - t0),
     },
   };
+}
+
+function confident(choice: Choice, minConfidence: number, minChangeProbability: number): boolean {
+  if (choice.chosen.probability >= minConfidence) return true;
+  if (choice.chosen !== choice.options[0]) return false;
+  const asWritten = choice.options.find((o) => o.edges.every((e) => e.original === null));
+  return 1 - (asWritten?.probability ?? 0) >= minChangeProbability;
 }
 
 /**
