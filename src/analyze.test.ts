@@ -7,12 +7,13 @@ import { spin } from "./spin/simulate.js";
 const example = new URL("../examples/harbour-bridge.txt", import.meta.url);
 const clean = readFileSync(example, "utf8");
 
-test("empty and whitespace-only text: score 0, no edits", () => {
+test("empty and whitespace-only text: score 0, no edits, no estimated spin rate", () => {
   for (const text of ["", "   \n\n  "]) {
     const r = analyze(text);
     assert.equal(r.score, 0);
     assert.deepEqual(r.edits, []);
     assert.equal(r.restored, text);
+    assert.equal(r.stats.spinRate, 0);
   }
 });
 

@@ -193,7 +193,7 @@ export function analyze(text: string, options: AnalyzeOptions = {}): AnalysisRes
       sentences: lattices.length,
       eligible,
       changedWords,
-      spinRate: round(fitted),
+      spinRate: eligible > 0 ? round(fitted) : 0,
       restoreRate: round(rate),
       logLikelihoodRatio: round(llr),
       milliseconds: round(performance.now() - t0),
