@@ -19,6 +19,8 @@ import type {
 /** "UNSP" */
 export const APPLICATION_ID = 0x554e5350;
 export const SCHEMA_VERSION = 1;
+/** Postings per INSERT: a statement call per row costs more than SQLite's own work for it. */
+const POSTINGS_PER_INSERT = 64;
 
 /** Migrations: MIGRATIONS[v] takes a database at version v to v + 1. */
 const MIGRATIONS: ((db: Database.Database) => void)[] = [
@@ -86,6 +88,7 @@ export class SqliteStore implements TraceStore {
     hasHash: Database.Statement;
     insertDoc: Database.Statement;
     insertPosting: Database.Statement;
+    insertPostings: Database.Statement;
     lookup: Database.Statement;
     getDoc: Database.Statement;
     getMeta: Database.Statement;
@@ -182,6 +185,7 @@ export class SqliteStore implements TraceStore {
       insertDoc: db.prepare(
         "INSERT OR IGNORE INTO docs (hash, ext_id, url, title, date, words, level, text) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"),
       insertPosting: db.prepare("INSERT OR IGNORE INTO postings (h, d) VALUES (?, ?)"),
+      insertPostings: db.prepare(`INSERT OR IGNORE INTO postings (h, d) VALUES ${Array(POSTINGS_PER_INSERT).fill("(?, ?)").join(", ")}`),
       lookup: db.prepare("SELECT d FROM postings WHERE h = ? LIMIT ?").pluck(),
       getDoc: db.prepare("SELECT id, ext_id, url, title, date, words, text FROM docs WHERE id = ?"),
       getMeta: db.prepare("SELECT value FROM meta WHERE key = ?").pluck(),
@@ -221,7 +225,7 @@ export class SqliteStore implements TraceStore {
   addBatch(docs: NewDocument[]): Promise<AddBatchResult> {
     return this.run(() => {
       this.mustWrite();
-      const { insertDoc, insertPosting } = this.stmts;
+      const { insertDoc, insertPosting, insertPostings } = this.stmts;
       const tx = this.db.transaction((batch: NewDocument[]): AddBatchResult => {
         const ids: (number | null)[] = [];
         let added = 0;
@@ -243,7 +247,16 @@ export class SqliteStore implements TraceStore {
         const order = new Uint32Array(pairs.length / 2);
         for (let k = 0; k < order.length; k++) order[k] = k;
         order.sort((a, b) => pairs[2 * a] - pairs[2 * b] || pairs[2 * a + 1] - pairs[2 * b + 1]);
-        for (const k of order) insertPosting.run(pairs[2 * k], pairs[2 * k + 1]);
+        const args: number[] = new Array(2 * POSTINGS_PER_INSERT);
+        let k = 0;
+        for (; k + POSTINGS_PER_INSERT <= order.length; k += POSTINGS_PER_INSERT) {
+          for (let j = 0; j < POSTINGS_PER_INSERT; j++) {
+            args[2 * j] = pairs[2 * order[k + j]];
+            args[2 * j + 1] = pairs[2 * order[k + j] + 1];
+          }
+          insertPostings.run(args);
+        }
+        for (; k < order.length; k++) insertPosting.run(pairs[2 * order[k]], pairs[2 * order[k] + 1]);
         return { ids, added, duplicates: batch.length - added };
       });
       return tx.immediate(docs);
