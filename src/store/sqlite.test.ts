@@ -56,6 +56,55 @@ test("adds atomically, dedupes by content hash, looks postings up with a cap", a
   await s.close();
 });
 
+test("recent postings are merged into the main table once there are enough; lookups see both", async () => {
+  const file = path.join(tmp(), "m.db");
+  const s = SqliteStore.open(file, { create: true, mergePostingsAt: 5 });
+  const r1 = await s.addBatch([doc(1), doc(2)]);
+  const r2 = await s.addBatch([doc(3)]);
+  const rows = (table: string) => {
+    const db = new Database(file, { readonly: true });
+    const n = db.prepare(`SELECT count(*) FROM ${table}`).pluck().get();
+    db.close();
+    return n;
+  };
+  assert.equal(rows("postings"), 6, "the first batch reached the threshold and was merged");
+  assert.equal(rows("recent_postings"), 3);
+  const l = await s.lookup([8, 24, 40, 800], 10);
+  assert.deepEqual(l.postings.get(8), [r1.ids[0]! * 4], "merged");
+  assert.deepEqual(l.postings.get(40), [r2.ids[0]! * 4], "recent");
+  assert.deepEqual(l.postings.get(24)?.sort((a, b) => a - b), [r1.ids[0]! * 4, r2.ids[0]! * 4], "one of each");
+  assert.equal(l.postings.get(800)?.length, 3, "a shingle's postings from both tables");
+  assert.equal((await s.stats()).postings, 9);
+  await s.close();
+});
+
+test("a schema v1 index (postings in one table) is migrated on open and keeps its postings", async () => {
+  const file = path.join(tmp(), "v1.db");
+  const db = new Database(file);
+  db.exec(`
+    CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+    CREATE TABLE docs (id INTEGER PRIMARY KEY, hash BLOB NOT NULL UNIQUE, ext_id TEXT, url TEXT, title TEXT, date TEXT,
+      words INTEGER NOT NULL, level INTEGER NOT NULL, text TEXT NOT NULL);
+    CREATE TABLE postings (h INTEGER NOT NULL, d INTEGER NOT NULL, PRIMARY KEY (h, d)) WITHOUT ROWID;
+    CREATE TABLE channel (original TEXT NOT NULL, spun TEXT NOT NULL, count INTEGER NOT NULL, PRIMARY KEY (original, spun)) WITHOUT ROWID;
+    CREATE TABLE traces (copy_hash TEXT NOT NULL, doc INTEGER NOT NULL, score REAL NOT NULL, kind TEXT NOT NULL,
+      pairs TEXT NOT NULL, learned INTEGER NOT NULL DEFAULT 0, created TEXT NOT NULL, PRIMARY KEY (copy_hash, doc));
+    INSERT INTO docs (id, hash, words, level, text) VALUES (1, x'00000001000000000000000000000011', 3, 0, 'document number 1');
+    INSERT INTO postings (h, d) VALUES (8, 4), (800, 4);
+  `);
+  db.pragma(`application_id = ${APPLICATION_ID}`);
+  db.pragma("user_version = 1");
+  db.close();
+  const s = SqliteStore.open(file);
+  assert.equal((await s.stats()).schemaVersion, SCHEMA_VERSION);
+  assert.deepEqual((await s.lookup([8], 10)).postings.get(8), [4]);
+  assert.deepEqual(await s.hasHashes([doc(1).hash]), [true]);
+  const r = await s.addBatch([doc(2)]);
+  assert.equal((await s.lookup([800], 10)).postings.get(800)?.length, 2);
+  assert.equal(r.added, 1);
+  await s.close();
+});
+
 test("channel table: learned counts accumulate; traces fold in once", async () => {
   const file = path.join(tmp(), "c.db");
   const s = SqliteStore.open(file, { create: true });

@@ -5,8 +5,9 @@
  * marked with `PRAGMA application_id` so that another program's SQLite database is
  * refused rather than altered. Batches are single transactions; documents are unique
  * by content hash, so an add interrupted at any point (kill -9 included) is completed
- * by running it again. Postings live in a WITHOUT ROWID table keyed (hash, doc): one
- * B-tree, about 12 bytes a posting.
+ * by running it again. Postings live in WITHOUT ROWID tables keyed (hash, doc), about
+ * 12 bytes a posting: a batch's postings go to a small table of recent postings, which
+ * is merged into the main one when it has grown (see `mergePostingsAt`).
  */
 import Database from "better-sqlite3";
 import fs from "node:fs";
@@ -18,7 +19,9 @@ import type {
 
 /** "UNSP" */
 export const APPLICATION_ID = 0x554e5350;
-export const SCHEMA_VERSION = 1;
+export const SCHEMA_VERSION = 2;
+/** Postings per INSERT: a statement call per row costs more than SQLite's own work for it. */
+const POSTINGS_PER_INSERT = 64;
 
 /** Migrations: MIGRATIONS[v] takes a database at version v to v + 1. */
 const MIGRATIONS: ((db: Database.Database) => void)[] = [
@@ -43,7 +46,19 @@ const MIGRATIONS: ((db: Database.Database) => void)[] = [
       );
     `);
   },
+  (db) => {
+    db.exec("CREATE TABLE recent_postings (h INTEGER NOT NULL, d INTEGER NOT NULL, PRIMARY KEY (h, d)) WITHOUT ROWID");
+  },
 ];
+
+/**
+ * Postings held in `recent_postings` before they are merged into `postings`. A batch's
+ * postings fall at random places of a (hash, doc) B-tree, so inserting them straight
+ * into the main table rewrote nearly every page of it at every commit: work growing
+ * with the index. The recent table stays small, and a merge walks the main table once
+ * in key order for many batches.
+ */
+const MERGE_POSTINGS_AT = 1 << 20;
 
 export interface SqliteOptions {
   /** Open for reading only (trace, stats). */
@@ -54,6 +69,8 @@ export interface SqliteOptions {
   busyTimeoutMs?: number;
   /** Page cache, MiB. Default 256. */
   cacheMiB?: number;
+  /** Merge recent postings into the main table when there are this many. Default 2^20. */
+  mergePostingsAt?: number;
 }
 
 function describe(e: unknown, file: string): Error {
@@ -86,12 +103,18 @@ export class SqliteStore implements TraceStore {
     hasHash: Database.Statement;
     insertDoc: Database.Statement;
     insertPosting: Database.Statement;
+    insertPostings: Database.Statement;
     lookup: Database.Statement;
     getDoc: Database.Statement;
     getMeta: Database.Statement;
     setMeta: Database.Statement;
     count: Database.Statement;
+    mergePostings: Database.Statement;
+    clearRecentPostings: Database.Statement;
   };
+  /** Postings in `recent_postings` as this connection last saw (approximate with other writers). */
+  private recentPostings = 0;
+  private mergePostingsAt = MERGE_POSTINGS_AT;
 
   private constructor(readonly location: string, db: Database.Database, readOnly: boolean) {
     this.db = db;
@@ -174,20 +197,27 @@ export class SqliteStore implements TraceStore {
       version = SCHEMA_VERSION;
     }
     const check = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").pluck().all() as string[];
-    for (const t of ["meta", "docs", "postings", "channel", "traces"]) {
+    for (const t of ["meta", "docs", "postings", "recent_postings", "channel", "traces"]) {
       if (!check.includes(t)) throw new UnspinError(`${this.location} is damaged: table "${t}" is missing`);
     }
     this.stmts = {
       hasHash: db.prepare("SELECT 1 FROM docs WHERE hash = ?").pluck(),
       insertDoc: db.prepare(
         "INSERT OR IGNORE INTO docs (hash, ext_id, url, title, date, words, level, text) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"),
-      insertPosting: db.prepare("INSERT OR IGNORE INTO postings (h, d) VALUES (?, ?)"),
-      lookup: db.prepare("SELECT d FROM postings WHERE h = ? LIMIT ?").pluck(),
+      insertPosting: db.prepare("INSERT OR IGNORE INTO recent_postings (h, d) VALUES (?, ?)"),
+      insertPostings: db.prepare(`INSERT OR IGNORE INTO recent_postings (h, d) VALUES ${Array(POSTINGS_PER_INSERT).fill("(?, ?)").join(", ")}`),
+      lookup: db.prepare(
+        "SELECT d FROM postings WHERE h = @h UNION ALL SELECT d FROM recent_postings WHERE h = @h LIMIT @limit").pluck(),
       getDoc: db.prepare("SELECT id, ext_id, url, title, date, words, text FROM docs WHERE id = ?"),
       getMeta: db.prepare("SELECT value FROM meta WHERE key = ?").pluck(),
       setMeta: db.prepare("INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value"),
       count: db.prepare("SELECT count(*) FROM docs").pluck(),
+      // recent_postings is read in key order, so the main table is walked once.
+      mergePostings: db.prepare("INSERT OR IGNORE INTO postings (h, d) SELECT h, d FROM recent_postings"),
+      clearRecentPostings: db.prepare("DELETE FROM recent_postings"),
     };
+    this.mergePostingsAt = opts.mergePostingsAt ?? MERGE_POSTINGS_AT;
+    if (!this.readOnly) this.recentPostings = db.prepare("SELECT count(*) FROM recent_postings").pluck().get() as number;
   }
 
   private run<T>(f: () => T): Promise<T> {
@@ -221,11 +251,13 @@ export class SqliteStore implements TraceStore {
   addBatch(docs: NewDocument[]): Promise<AddBatchResult> {
     return this.run(() => {
       this.mustWrite();
-      const { insertDoc, insertPosting } = this.stmts;
+      const { insertDoc, insertPosting, insertPostings, mergePostings, clearRecentPostings } = this.stmts;
+      let recent = this.recentPostings;
       const tx = this.db.transaction((batch: NewDocument[]): AddBatchResult => {
         const ids: (number | null)[] = [];
         let added = 0;
-        const pairs: number[] = [];
+        const hashes: number[] = [];
+        const values: number[] = [];
         for (const d of batch) {
           const r = insertDoc.run(d.hash, d.extId ?? null, d.url ?? null, d.title ?? null, d.date ?? null,
             d.words, d.level, d.text);
@@ -235,18 +267,37 @@ export class SqliteStore implements TraceStore {
           }
           const id = Number(r.lastInsertRowid);
           const v = id * 4 + d.level;
-          for (const h of d.shingles) pairs.push(h, v);
+          for (const h of d.shingles) {
+            hashes.push(h);
+            values.push(v);
+          }
           ids.push(id);
           added++;
         }
         // Postings in key order: the B-tree is then walked once per batch, not at random.
-        const order = new Uint32Array(pairs.length / 2);
-        for (let k = 0; k < order.length; k++) order[k] = k;
-        order.sort((a, b) => pairs[2 * a] - pairs[2 * b] || pairs[2 * a + 1] - pairs[2 * b + 1]);
-        for (const k of order) insertPosting.run(pairs[2 * k], pairs[2 * k + 1]);
+        // Values grow with the document id, so a stable sort by hash gives (hash, value) order.
+        const order = stableOrder(Uint32Array.from(hashes));
+        const args: number[] = new Array(2 * POSTINGS_PER_INSERT);
+        let k = 0;
+        for (; k + POSTINGS_PER_INSERT <= order.length; k += POSTINGS_PER_INSERT) {
+          for (let j = 0; j < POSTINGS_PER_INSERT; j++) {
+            args[2 * j] = hashes[order[k + j]];
+            args[2 * j + 1] = values[order[k + j]];
+          }
+          insertPostings.run(args);
+        }
+        for (; k < order.length; k++) insertPosting.run(hashes[order[k]], values[order[k]]);
+        recent += order.length;
+        if (recent >= this.mergePostingsAt) {
+          mergePostings.run();
+          clearRecentPostings.run();
+          recent = 0;
+        }
         return { ids, added, duplicates: batch.length - added };
       });
-      return tx.immediate(docs);
+      const result = tx.immediate(docs);
+      this.recentPostings = recent;
+      return result;
     });
   }
 
@@ -257,7 +308,7 @@ export class SqliteStore implements TraceStore {
       const stmt = this.stmts.lookup;
       for (const h of shingles) {
         if (postings.has(h) || common.has(h)) continue;
-        const list = stmt.all(h, cap + 1) as number[];
+        const list = stmt.all({ h, limit: cap + 1 }) as number[];
         if (list.length > cap) common.add(h);
         else if (list.length > 0) postings.set(h, list);
       }
@@ -287,7 +338,7 @@ export class SqliteStore implements TraceStore {
       const db = this.db;
       const docs = db.prepare("SELECT count(*) AS n, coalesce(sum(words), 0) AS w, coalesce(sum(length(CAST(text AS BLOB))), 0) AS b FROM docs")
         .get() as { n: number; w: number; b: number };
-      const postings = db.prepare("SELECT count(*) FROM postings").pluck().get() as number;
+      const postings = db.prepare("SELECT (SELECT count(*) FROM postings) + (SELECT count(*) FROM recent_postings)").pluck().get() as number;
       const channelPairs = db.prepare("SELECT count(*) FROM channel").pluck().get() as number;
       const tr = db.prepare("SELECT coalesce(sum(learned = 0), 0) AS p, coalesce(sum(learned = 1), 0) AS l FROM traces")
         .get() as { p: number; l: number };
@@ -374,6 +425,26 @@ export class SqliteStore implements TraceStore {
     }
     this.db.close();
   }
+}
+
+/** Positions of `keys` in ascending key order, equal keys in their given order (LSD radix sort, two 16-bit passes). */
+function stableOrder(keys: Uint32Array): Uint32Array {
+  let order = new Uint32Array(keys.length);
+  for (let k = 0; k < order.length; k++) order[k] = k;
+  let next = new Uint32Array(keys.length);
+  const counts = new Uint32Array(1 << 16);
+  for (const shift of [0, 16]) {
+    counts.fill(0);
+    for (let k = 0; k < keys.length; k++) counts[(keys[k] >>> shift) & 0xffff]++;
+    for (let b = 0, sum = 0; b < counts.length; b++) {
+      const c = counts[b];
+      counts[b] = sum;
+      sum += c;
+    }
+    for (let k = 0; k < order.length; k++) next[counts[(keys[order[k]] >>> shift) & 0xffff]++] = order[k];
+    [order, next] = [next, order];
+  }
+  return order;
 }
 
 function writable(file: string): boolean {

@@ -119,8 +119,8 @@ test("kill -9 during index add: the re-run completes with nothing lost or duplic
     const v = {
       docs: c.prepare("SELECT count(*) FROM docs").pluck().get(),
       hashes: c.prepare("SELECT count(DISTINCT hash) FROM docs").pluck().get(),
-      postings: c.prepare("SELECT count(*) FROM postings").pluck().get(),
-      orphans: c.prepare("SELECT count(*) FROM postings WHERE d / 4 NOT IN (SELECT id FROM docs)").pluck().get(),
+      postings: c.prepare("SELECT count(*) FROM (SELECT h, d FROM postings UNION SELECT h, d FROM recent_postings)").pluck().get(),
+      orphans: c.prepare("SELECT count(*) FROM (SELECT d FROM postings UNION ALL SELECT d FROM recent_postings) WHERE d / 4 NOT IN (SELECT id FROM docs)").pluck().get(),
       integrity: c.pragma("integrity_check", { simple: true }),
     };
     c.close();

@@ -18,7 +18,9 @@
  * at least MIN_SAMPLES postings; since these P divide 8, a shingle sampled at P = 8 is
  * sampled in every document, which is what makes the query side simple.
  */
-import { scan, type ScanToken } from "./scan.js";
+import {
+  ALL_CAPS, CAPITALISED, HEADLINE, NUMBER, QUOTED, scanText, SENTENCE_START, type ScannedText, type ScanToken,
+} from "./scan.js";
 import { combine, hashString } from "./hash.js";
 import { STOPWORDS, type TraceLexicon } from "./keys.js";
 
@@ -31,78 +33,130 @@ export const MIN_SAMPLES = 12;
 /** A word or number of a text with its spin-invariant key (see scan.ts for the other fields). */
 export type Word = ScanToken;
 
-const keyHashCache = new Map<string, number>();
-function keyHash(k: string): number {
-  let h = keyHashCache.get(k);
-  if (h === undefined) {
-    h = hashString(k);
-    if (keyHashCache.size > 500_000) keyHashCache.clear();
-    keyHashCache.set(k, h);
-  }
-  return h;
-}
+/**
+ * What fingerprints need of each word form of a scan's vocabulary, by word id: found
+ * once per form and lexicon rather than once per token.
+ */
+export class WordFacts {
+  /** `Word.norm`: the normalised form; a number without currency sign and thousands separators. */
+  readonly norm: string[] = [];
+  /** Spin-invariant key (a number keys to itself). */
+  readonly key: string[] = [];
+  /** Hash of `key`; -1 until the form's facts are found. */
+  readonly keyHash: number[] = [];
+  /** Hash of `norm`: the key of the form as a name or number. */
+  readonly nameHash: number[] = [];
+  readonly stop: boolean[] = [];
 
-/** Words and numbers of a text with their spin-invariant keys. */
-export function analyze(text: string, lex: TraceLexicon): Word[] {
-  return wordsFromTokens(scan(text), lex);
-}
+  constructor(readonly forms: readonly string[], private readonly lex: TraceLexicon) {}
 
-/** Per lexicon: normalised word → [key, hash of key], for non-immutable words. */
-const keyCaches = new WeakMap<TraceLexicon, Map<string, [string, number]>>();
-
-/** Fill in keys and flags of scanned tokens, in place. */
-export function wordsFromTokens(tokens: ScanToken[], lex: TraceLexicon): Word[] {
-  let cache = keyCaches.get(lex);
-  if (!cache) keyCaches.set(lex, (cache = new Map()));
-  if (cache.size > 1_000_000) cache.clear();
-  for (const t of tokens) {
-    if (t.number) {
-      const c = t.norm.charCodeAt(0);
-      if (c === 36 || c === 0xa3 || c === 0x20ac || t.norm.includes(",")) t.norm = t.norm.replace(/^[$£€]/, "").replace(/,/g, "");
-      t.immutable = true;
-      t.key = t.norm;
-      t.keyHash = keyHash(t.norm);
-      continue;
-    }
-    const stop = STOPWORDS.has(t.norm);
-    t.stop = stop;
-    t.immutable = !stop && (t.allCaps || (t.capitalised && !t.sentenceStart && !t.headline));
-    if (t.immutable) {
-      t.key = t.norm;
-      t.keyHash = keyHash(t.norm);
-    } else {
-      let e = cache.get(t.norm);
-      if (e === undefined) {
-        const k = lex.key(t.norm);
-        e = [k, keyHash(k)];
-        cache.set(t.norm, e);
-      }
-      t.key = e[0];
-      t.keyHash = e[1];
+  /** Make room for every form of the vocabulary so far. */
+  extend(): void {
+    for (let id = this.keyHash.length; id < this.forms.length; id++) {
+      this.norm.push("");
+      this.key.push("");
+      this.keyHash.push(-1);
+      this.nameHash.push(0);
+      this.stop.push(false);
     }
   }
-  return tokens;
+
+  /** Find the facts of form `id` (a number when its tokens are numbers). */
+  learn(id: number, number: boolean): void {
+    const form = this.forms[id];
+    if (number) {
+      const c = form.charCodeAt(0);
+      const norm = c === 36 || c === 0xa3 || c === 0x20ac || form.includes(",") ? form.replace(/^[$£€]/, "").replace(/,/g, "") : form;
+      this.norm[id] = this.key[id] = norm;
+      this.keyHash[id] = this.nameHash[id] = hashString(norm);
+      return;
+    }
+    const key = this.lex.key(form);
+    this.norm[id] = form;
+    this.key[id] = key;
+    this.keyHash[id] = hashString(key);
+    this.nameHash[id] = hashString(form);
+    this.stop[id] = STOPWORDS.has(form);
+  }
 }
 
-/** Shingle hashes of a text's words, in text order, with repeats. */
-export function shingleList(words: Word[]): number[] {
-  const out: number[] = [];
-  let prev = -1;
-  let prevSentence = -1;
-  for (const w of words) {
-    if (w.immutable && (!w.number || w.norm.length >= 2)) out.push(combine(w.keyHash, 0, 2));
-    if (w.stop || (w.number && w.norm.length < 2)) continue;
-    const h = w.keyHash;
-    if (prev >= 0 && prevSentence === w.sentence) out.push(combine(prev, h, 1));
-    prev = h;
-    prevSentence = w.sentence;
+/** A scanned text and the facts of its word forms. */
+export interface Analysis {
+  scanned: ScannedText;
+  facts: WordFacts;
+}
+
+const factsByLexicon = new WeakMap<TraceLexicon, WordFacts>();
+
+/** Scan a text and find the keys of its words. */
+export function analyze(text: string, lex: TraceLexicon): Analysis {
+  const scanned = scanText(text);
+  let facts = factsByLexicon.get(lex);
+  if (facts?.forms !== scanned.norms) factsByLexicon.set(lex, (facts = new WordFacts(scanned.norms, lex)));
+  facts.extend();
+  for (let t = 0; t < scanned.length; t++) {
+    const id = scanned.word[t];
+    if (facts.keyHash[id] < 0) facts.learn(id, (scanned.flags[t] & NUMBER) !== 0);
+  }
+  return { scanned, facts };
+}
+
+/** A name: in capitals, or capitalised inside a sentence (not a headline). Spinners leave names alone. */
+function isName(flags: number): boolean {
+  return (flags & ALL_CAPS) !== 0 || (flags & (CAPITALISED | SENTENCE_START | HEADLINE)) === CAPITALISED;
+}
+
+/** The analysed text's words as objects, for alignment. */
+export function wordsOf({ scanned: s, facts }: Analysis): Word[] {
+  const out: Word[] = new Array(s.length);
+  for (let t = 0; t < s.length; t++) {
+    const id = s.word[t];
+    const f = s.flags[t];
+    const number = (f & NUMBER) !== 0;
+    const stop = !number && facts.stop[id];
+    const immutable = number || (!stop && isName(f));
+    out[t] = {
+      norm: facts.norm[id], key: immutable ? facts.norm[id] : facts.key[id],
+      keyHash: immutable ? facts.nameHash[id] : facts.keyHash[id], stop, immutable,
+      start: s.start[t], end: s.end[t], number, sentence: s.sentence[t], quoted: (f & QUOTED) !== 0,
+      capitalised: (f & CAPITALISED) !== 0, allCaps: (f & ALL_CAPS) !== 0,
+      sentenceStart: (f & SENTENCE_START) !== 0, headline: (f & HEADLINE) !== 0,
+    };
   }
   return out;
 }
 
-/** All distinct shingle hashes of a text's words. */
-export function shingles(words: Word[]): Uint32Array {
-  return Uint32Array.from(new Set(shingleList(words)));
+/** Shingle hashes of an analysed text, in text order, with repeats. */
+export function shingleList({ scanned: s, facts }: Analysis): number[] {
+  const out: number[] = [];
+  let prev = -1;
+  let prevSentence = -1;
+  for (let t = 0; t < s.length; t++) {
+    const id = s.word[t];
+    const f = s.flags[t];
+    let h: number;
+    if (f & NUMBER) {
+      if (facts.norm[id].length < 2) continue;
+      h = facts.nameHash[id];
+      out.push(combine(h, 0, 2));
+    } else if (facts.stop[id]) {
+      continue;
+    } else if (isName(f)) {
+      h = facts.nameHash[id];
+      out.push(combine(h, 0, 2));
+    } else {
+      h = facts.keyHash[id];
+    }
+    if (prev >= 0 && prevSentence === s.sentence[t]) out.push(combine(prev, h, 1));
+    prev = h;
+    prevSentence = s.sentence[t];
+  }
+  return out;
+}
+
+/** All distinct shingle hashes of an analysed text. */
+export function shingles(a: Analysis): Uint32Array {
+  return Uint32Array.from(new Set(shingleList(a)));
 }
 
 /** The shingles a document stores and its sampling level code (index into LEVELS). */

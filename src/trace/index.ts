@@ -11,7 +11,7 @@ import { SqliteStore, type SqliteOptions } from "../store/sqlite.js";
 import type { StoreStats, StoredDocument, TraceStore } from "../store/types.js";
 import { align, prepareCopy, type AlignedSubstitution, type Alignment } from "./align.js";
 import {
-  analyze, BASE_MODULUS, FINGERPRINT_VERSION, LEVELS, sample, shingleList, shingles, type Word,
+  analyze, BASE_MODULUS, FINGERPRINT_VERSION, LEVELS, sample, shingleList, shingles, wordsOf, type Analysis,
 } from "./fingerprint.js";
 import { contentHash, hashString } from "./hash.js";
 import { loadTraceLexicon, withLearned, type TraceLexicon } from "./keys.js";
@@ -146,10 +146,10 @@ export class TraceIndex {
           continue;
         }
         const d = batch[k];
-        const words = analyze(d.text, this.lexBase);
-        const { hashes: sampled, level } = sample(shingleList(words));
+        const analysis = analyze(d.text, this.lexBase);
+        const { hashes: sampled, level } = sample(shingleList(analysis));
         fresh.push({
-          hash: hashes[k], text: d.text, words: words.length, shingles: sampled, level,
+          hash: hashes[k], text: d.text, words: analysis.scanned.length, shingles: sampled, level,
           extId: d.id ?? null, url: d.url ?? null, title: d.title ?? null, date: d.date ?? null,
         });
       }
@@ -189,8 +189,9 @@ export class TraceIndex {
     if (text.trim() === "") throw new UnspinError("the query text is empty");
     const top = Math.max(1, opts.top ?? 5);
     const lex = this.lex;
-    const words = analyze(text, lex);
-    const candidates = await this.candidates(words, Math.max(CANDIDATES_MAX, top + 3));
+    const query = analyze(text, lex);
+    const words = wordsOf(query);
+    const candidates = await this.candidates(query, Math.max(CANDIDATES_MAX, top + 3));
     if (candidates.length === 0) return [];
     const docs = await this.store.getDocuments(candidates.map((c) => c.docId));
     const byId = new Map(docs.map((d) => [d.id, d]));
@@ -198,21 +199,23 @@ export class TraceIndex {
     for (let j = 0; j < words.length; j++) if (j === 0 || words[j].sentence !== words[j - 1].sentence) copySentences++;
     // Cheap verification first: containment of shingles both ways. Only candidates close
     // to the best one (and at least two) get the full alignment.
-    const copySet = new Set(shingleList(words));
-    const pre: { c: (typeof candidates)[number]; d: StoredDocument; sw: Word[]; cheap: number; inter: number }[] = [];
+    const copySet = new Set(shingleList(query));
+    const pre: { c: (typeof candidates)[number]; d: StoredDocument; source: Analysis; cheap: number; inter: number }[] = [];
     for (const c of candidates) {
       const d = byId.get(c.docId);
       if (!d) continue;
-      const sw = analyze(d.text, lex);
-      const srcSet = new Set(shingleList(sw));
+      const source = analyze(d.text, lex);
+      const srcSet = new Set(shingleList(source));
       let inter = 0;
       for (const h of copySet) if (srcSet.has(h)) inter++;
       const cheap = Math.max(inter / Math.max(1, copySet.size), inter / Math.max(1, srcSet.size));
-      pre.push({ c, d, sw, cheap, inter });
+      pre.push({ c, d, source, cheap, inter });
     }
     pre.sort((a, b) => b.cheap - a.cheap || b.c.estimate - a.c.estimate);
     const bestCheap = pre[0]?.cheap ?? 0;
-    const keep = pre.filter((x, k) => k < Math.min(top, MIN_ALIGNED) || (x.cheap >= bestCheap * 0.5 && x.inter >= 3)).slice(0, Math.max(top, MIN_ALIGNED));
+    const keep = pre.filter((x, k) => k < Math.min(top, MIN_ALIGNED) || (x.cheap >= bestCheap * 0.5 && x.inter >= 3))
+      .slice(0, Math.max(top, MIN_ALIGNED))
+      .map((x) => ({ ...x, sw: wordsOf(x.source) }));
     const out: DetailedMatch[] = [];
     // Ask the lexicon only about copy words no aligned candidate has as they are.
     const present = new Set<string>();
@@ -260,8 +263,8 @@ export class TraceIndex {
   }
 
   /** Candidate documents by estimated shared shingles. */
-  async candidates(words: Word[], max: number): Promise<{ docId: number; estimate: number }[]> {
-    const all = shingles(words);
+  async candidates(query: Analysis, max: number): Promise<{ docId: number; estimate: number }[]> {
+    const all = shingles(query);
     const full = all.length <= FULL_LOOKUP_MAX;
     const lookup: number[] = [];
     for (const h of all) if (full || h % BASE_MODULUS === 0) lookup.push(h);

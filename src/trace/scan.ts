@@ -8,8 +8,11 @@
  * same conventions (contractions and hyphenated words whole, `’` folded to `'` in
  * `norm`, abbreviations do not end sentences, a blank line or a line break before a
  * capital starts a new sentence). Index and query always use this scanner, so their
- * fingerprints agree.
+ * fingerprints agree. The scan is columnar (`scanText`), with word forms interned
+ * (vocabulary.ts); `scan` gives the same tokens as objects.
  */
+
+import { normalizeWord, Vocabulary } from "./vocabulary.js";
 
 export interface ScanToken {
   norm: string;
@@ -52,15 +55,37 @@ const isDigit = (c: number) => c >= 48 && c <= 57;
 const isUpper = (c: number) => (c >= 65 && c <= 90) || (c >= 128 && isLetter(c) && String.fromCharCode(c) !== String.fromCharCode(c).toLowerCase());
 const isApos = (c: number) => c === 39 || c === 0x2019;
 
+/** Token flags (`ScannedText.flags`). */
+export const NUMBER = 1, CAPITALISED = 2, ALL_CAPS = 4, QUOTED = 8, SENTENCE_START = 16, HEADLINE = 32;
+
+/**
+ * A scanned text as parallel arrays, one entry per token: no object per token, and
+ * each token's normalised form as an id into `norms` (see vocabulary.ts).
+ */
+export interface ScannedText {
+  length: number;
+  /** Normalised form by word id (append-only: the ids of this scan stay valid). */
+  norms: readonly string[];
+  word: number[];
+  start: number[];
+  end: number[];
+  sentence: number[];
+  flags: number[];
+}
+
+const vocabulary = new Vocabulary();
+
 /** Scan a text into word and number tokens. Linear time. */
-export function scan(text: string): ScanToken[] {
-  const out: ScanToken[] = [];
+export function scanText(text: string): ScannedText {
+  vocabulary.trim();
+  const norms = vocabulary.norms;
+  const out: ScannedText = { length: 0, norms, word: [], start: [], end: [], sentence: [], flags: [] };
   const n = text.length;
   let sentence = 0;
   let pendingBreak = false;
   let quoted = false;
   let newlines = 0; // newlines seen since the last token
-  let lineStartTok = 0; // index in `out` of the first token of the current line
+  let lineStartTok = 0; // index of the first token of the current line
   let lineEndsSentence = false; // last punctuation on the line ends a sentence
   let i = 0;
   const closeLine = () => {
@@ -135,9 +160,9 @@ export function scan(text: string): ScanToken[] {
       else if (c === 0x201d || c === 0xbb) quoted = false;
       else if (c === 34) quoted = !quoted;
       if (c === 46 || c === 33 || c === 63 || c === 0x2026) {
-        const prev = out[out.length - 1];
-        const abbrev = c === 46 && prev !== undefined && prev.end === start && !prev.number &&
-          (ABBREVIATIONS.has(prev.norm) || (prev.end - prev.start === 1));
+        const prev = out.length - 1;
+        const abbrev = c === 46 && prev >= 0 && out.end[prev] === start && !(out.flags[prev] & NUMBER) &&
+          (ABBREVIATIONS.has(norms[out.word[prev]]) || (out.end[prev] - out.start[prev] === 1));
         if (!abbrev) pendingBreak = true;
       }
       lineEndsSentence = c === 46 || c === 33 || c === 63 || c === 0x2026 || c === 58 || c === 59 || c === 44 || c === 34 || c === 0x201d;
@@ -147,42 +172,66 @@ export function scan(text: string): ScanToken[] {
     if (pendingBreak && out.length > 0) sentence++;
     pendingBreak = false;
     lineEndsSentence = false;
-    const raw = text.slice(start, i);
-    let norm = raw.toLowerCase();
-    if (norm.includes("\u2019")) norm = norm.replace(/\u2019/g, "'");
-    let cap = false, all = false;
-    if (!number) {
-      cap = isUpper(c);
-      if (cap && i - start >= 2) {
-        all = raw === raw.toUpperCase() && raw !== norm;
-      }
-    }
-    const prev = out[out.length - 1];
-    out.push({
-      norm, key: "", keyHash: 0, stop: false, immutable: false, start, end: i, number, sentence, quoted,
-      capitalised: cap, allCaps: all,
-      sentenceStart: prev === undefined || prev.sentence !== sentence,
-      headline: false,
-    });
+    let word = vocabulary.idOfSpan(text, start, i);
+    if (word < 0) word = vocabulary.idOf(normalizeWord(text.slice(start, i)));
+    let flags = number ? NUMBER : isUpper(c) ? CAPITALISED | (isAllCaps(text, start, i) ? ALL_CAPS : 0) : 0;
+    if (quoted) flags |= QUOTED;
+    if (out.length === 0 || out.sentence[out.length - 1] !== sentence) flags |= SENTENCE_START;
+    out.word.push(word);
+    out.start.push(start);
+    out.end.push(i);
+    out.sentence.push(sentence);
+    out.flags.push(flags);
+    out.length++;
   }
   if (out.length > lineStartTok) closeLine();
   return out;
 }
 
+/** Whether a capitalised word of two or more code units is written in capitals only. */
+function isAllCaps(text: string, start: number, end: number): boolean {
+  if (end - start < 2) return false;
+  for (let k = start; k < end; k++) {
+    const c = text.charCodeAt(k);
+    if (c >= 97 && c <= 122) return false;
+    if (c >= 128) {
+      const raw = text.slice(start, end);
+      return raw === raw.toUpperCase();
+    }
+  }
+  return true;
+}
+
 /** Headline-like line: at most 20 words, no sentence-final punctuation, mostly capitalised. */
-function markHeadline(out: ScanToken[], a: number, b: number, endsSentence: boolean): void {
+function markHeadline(out: ScannedText, a: number, b: number, endsSentence: boolean): void {
   if (endsSentence) return;
   const words = b - a;
   if (words === 0 || words > 20) return;
   let content = 0, caps = 0, allCap = true;
   for (let k = a; k < b; k++) {
-    const t = out[k];
-    if (!t.capitalised) allCap = false;
-    if (!t.number && t.norm.length > 3) {
+    const cap = (out.flags[k] & CAPITALISED) !== 0;
+    if (!cap) allCap = false;
+    if (!(out.flags[k] & NUMBER) && out.norms[out.word[k]].length > 3) {
       content++;
-      if (t.capitalised) caps++;
+      if (cap) caps++;
     }
   }
   const isHeadline = content === 0 ? allCap : caps / content >= 0.6;
-  if (isHeadline) for (let k = a; k < b; k++) out[k].headline = true;
+  if (isHeadline) for (let k = a; k < b; k++) out.flags[k] |= HEADLINE;
+}
+
+/** Scan a text into token objects (for alignment and tests; indexing uses `scanText`). */
+export function scan(text: string): ScanToken[] {
+  const s = scanText(text);
+  const out: ScanToken[] = new Array(s.length);
+  for (let t = 0; t < s.length; t++) {
+    const f = s.flags[t];
+    out[t] = {
+      norm: s.norms[s.word[t]], key: "", keyHash: 0, stop: false, immutable: false, start: s.start[t], end: s.end[t],
+      number: (f & NUMBER) !== 0, sentence: s.sentence[t], quoted: (f & QUOTED) !== 0,
+      capitalised: (f & CAPITALISED) !== 0, allCaps: (f & ALL_CAPS) !== 0,
+      sentenceStart: (f & SENTENCE_START) !== 0, headline: (f & HEADLINE) !== 0,
+    };
+  }
+  return out;
 }

@@ -8,7 +8,7 @@ import { UnspinError } from "../errors.js";
 import { spin, type SpinSubstitution } from "../spin/simulate.js";
 import { tokenize } from "../text/tokenize.js";
 import { align } from "./align.js";
-import { analyze, sample, shingles, MIN_SAMPLES } from "./fingerprint.js";
+import { analyze, sample, shingles, wordsOf, MIN_SAMPLES } from "./fingerprint.js";
 import { openIndex, MAX_QUERY_BYTES, type TraceIndex } from "./index.js";
 import { scan } from "./scan.js";
 import { loadTraceLexicon } from "./keys.js";
@@ -76,7 +76,7 @@ test("sampling is content-defined: every document keeps enough postings; copies 
 test("alignment recovers the spinner's substitutions, including multi-word ones", () => {
   const source = "Officials said the military agency were ready. The ground was wet, and people could see it.";
   const copy = "Officials stated the navy company have been ready. The bottom was wet, and individuals may see it.";
-  const a = align(source, analyze(source, lex), { text: copy, words: analyze(copy, lex) }, lex);
+  const a = align(source, wordsOf(analyze(source, lex)), { text: copy, words: wordsOf(analyze(copy, lex)) }, lex);
   const pairs = a.substitutions.map((s) => `${s.source}→${s.copy}`);
   assert.deepEqual(pairs, ["said→stated", "military→navy", "agency→company", "were→have been", "ground→bottom", "people→individuals", "could→may"]);
   for (const s of a.substitutions) {
