@@ -176,14 +176,15 @@ function dropHopeless(edges: Edge[][], lm: LanguageModel, options: LatticeOption
  * Pairs no thesaurus spinner makes: another inflection of the same word ("talking" for
  * "talk": the spinner inflects to fit, it does not change the form), and a spun phrase that
  * contains the whole original ("sailing ship" for "ship": spinners swap, they do not add
- * modifiers).
+ * modifiers). `spunLemmas`: the base forms of a one-word spun phrase (empty otherwise).
  */
-function plausibleSpin(spun: string[], original: string[], lexicon: ChannelLexicon): boolean {
+function plausibleSpin(spun: readonly string[], spunLemmas: readonly string[], original: readonly string[], lexicon: ChannelLexicon): boolean {
   if (original.length < spun.length && original.every((w) => spun.includes(w))) return false;
   if (spun.length === 1 && original.length === 1 && lexicon.morphology !== undefined) {
-    const a = lexicon.morphology.lemmatize(spun[0]).map((x) => x.lemma);
-    const b = lexicon.morphology.lemmatize(original[0]).map((x) => x.lemma);
-    if (a.some((l) => b.includes(l)) || a.includes(original[0]) || b.includes(spun[0])) return false;
+    if (spunLemmas.includes(original[0])) return false;
+    for (const { lemma } of lexicon.morphology.lemmatize(original[0])) {
+      if (lemma === spun[0] || spunLemmas.includes(lemma)) return false;
+    }
   }
   return true;
 }
@@ -216,16 +217,20 @@ function candidatesFor(norms: string[], p: number, m: PhraseMatch, lexicon: Chan
   const spun = m.length === 1 ? norms[p] : norms.slice(p, p + m.length).join(" ");
   let list = cache.get(spun);
   if (list === undefined) {
-    const spunWords = spun.split(" ");
-    list = m.substitutions.filter((sub) => plausibleSpin(spunWords, sub.original.split(" "), lexicon)).map((sub) => {
-      const outWords = sub.original.split(" ");
+    // One pass over the table entries, splitting each phrase once: this runs for every new
+    // spun phrase, so it dominates a first pass over new text.
+    const spunWords = m.length === 1 ? [spun] : spun.split(" ");
+    const spunLemmas = m.length === 1 && lexicon.morphology !== undefined ? lexicon.morphology.lemmatize(spun).map((a) => a.lemma) : [];
+    const spunFreq = meanUnigram(lm, spunWords.map((w) => lm.id(w)));
+    list = [];
+    for (const sub of m.substitutions) {
+      const outWords = sub.original.includes(" ") ? sub.original.split(" ") : [sub.original];
+      if (!plausibleSpin(spunWords, spunLemmas, outWords, lexicon)) continue;
       const ctx = { quoted: false, name: false, headline: false, spunLength: m.length, originalLength: outWords.length };
-      return { original: sub.original, ids: [] as number[], substitution: sub, choice: channel.choice(sub, spun, ctx) };
-    });
-    const spunFreq = meanUnigram(lm, spun.split(" ").map((w) => lm.id(w)));
-    for (const c of list) {
-      c.ids = c.original.split(" ").map((w) => lm.id(w));
-      c.choice -= channel.weights.frequency * Math.LN10 * Math.max(0, meanUnigram(lm, c.ids) - spunFreq);
+      const ids = outWords.map((w) => lm.id(w));
+      let choice = channel.choice(sub, spun, ctx);
+      choice -= channel.weights.frequency * Math.LN10 * Math.max(0, meanUnigram(lm, ids) - spunFreq);
+      list.push({ original: sub.original, ids, substitution: sub, choice });
     }
     // Keep the candidates a spinner most plausibly started from: the long tail of
     // unlikely table entries rarely wins and costs most of the decoding time.

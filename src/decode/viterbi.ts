@@ -55,9 +55,12 @@ export interface DecodedSentence {
 
 export function decodeSentence(lattice: SentenceLattice, lm: LanguageModel, opts: DecodeOptions): DecodedSentence {
   const n = lattice.edges.length;
-  const states: Map<number, Hyp>[] = new Array(n + 1);
-  for (let i = 0; i <= n; i++) states[i] = new Map();
-  states[0].set(0, { h2: -1, h1: lm.bos, score: 0, prev: null, edge: null });
+  // states[p]: the hypotheses ending at position p, one per trigram state (h2, h1), in order of
+  // arrival. A linear search finds a state: a position holds a handful (beam × edges ending there),
+  // and two word ids do not fit a small-integer Map key.
+  const states: Hyp[][] = new Array(n + 1);
+  for (let i = 0; i <= n; i++) states[i] = [];
+  states[0].push({ h2: -1, h1: lm.bos, score: 0, prev: null, edge: null });
   for (let p = 0; p < n; p++) {
     const hyps = prune(states[p], opts.beam);
     const eligible = lattice.eligible[p];
@@ -78,9 +81,14 @@ export function decodeSentence(lattice: SentenceLattice, lm: LanguageModel, opts
           b = w;
         }
         const score = h.score + ch + lmScore * scale;
-        const key = (a + 1) * 262144 + (b + 1);
-        const old = target.get(key);
-        if (old === undefined) target.set(key, { h2: a, h1: b, score, prev: h, edge });
+        let old: Hyp | undefined;
+        for (const t of target) {
+          if (t.h1 === b && t.h2 === a) {
+            old = t;
+            break;
+          }
+        }
+        if (old === undefined) target.push({ h2: a, h1: b, score, prev: h, edge });
         else if (old.score < score) {
           old.score = score;
           old.prev = h;
@@ -88,11 +96,11 @@ export function decodeSentence(lattice: SentenceLattice, lm: LanguageModel, opts
         }
       }
     }
-    states[p].clear(); // release what is no longer needed
+    states[p] = []; // release what is no longer needed
   }
   let best: Hyp | null = null;
   let bestScore = -Infinity;
-  for (const h of states[n].values()) {
+  for (const h of states[n]) {
     const s = h.score + (h.h1 < 0 ? 0 : lm.logProb(lm.eos, h.h1, h.h2) * LN10 * opts.lmWeight);
     if (s > bestScore) {
       bestScore = s;
@@ -105,8 +113,8 @@ export function decodeSentence(lattice: SentenceLattice, lm: LanguageModel, opts
   return { path, score: bestScore };
 }
 
-function prune(map: Map<number, Hyp>, beam: number): Hyp[] {
-  const hyps = [...map.values()];
+/** The best `beam` hypotheses, best first (ties in order of arrival); sorts `hyps` in place. */
+function prune(hyps: Hyp[], beam: number): Hyp[] {
   if (hyps.length <= beam) return hyps;
   hyps.sort((a, b) => b.score - a.score);
   return hyps.slice(0, beam);

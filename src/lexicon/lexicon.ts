@@ -152,6 +152,8 @@ interface WordInfo {
   single: PhraseMatch | null;
   verbLemmas: string[];
   nounLemmas: string[];
+  /** The word or one of its verb lemmas begins some multi-word spun key: only then is `match` worth a scan. */
+  startsPhrase: boolean;
 }
 
 /** Simple British <-> American respellings, tried on single words (validated as known words). */
@@ -601,7 +603,8 @@ class LexiconImpl implements Lexicon {
         if (a.pos === "v" && a.lemma !== norm && !verbLemmas.includes(a.lemma)) verbLemmas.push(a.lemma);
         if ((a.pos === "n" || a.pos === "a") && a.lemma !== norm && !nounLemmas.includes(a.lemma)) nounLemmas.push(a.lemma);
       }
-      w = { single: subs.length ? Object.freeze({ length: 1, substitutions: subs as unknown as Substitution[] }) : null, verbLemmas, nounLemmas };
+      const startsPhrase = [norm, ...verbLemmas].some((l) => this.revPrefixes.has(l) || this.art.prefixTable.find(l) >= 0);
+      w = { single: subs.length ? Object.freeze({ length: 1, substitutions: subs as unknown as Substitution[] }) : null, verbLemmas, nounLemmas, startsPhrase };
       if (this.wordInfo.size > 500_000) this.wordInfo.clear();
       this.wordInfo.set(norm, w);
     }
@@ -613,7 +616,7 @@ class LexiconImpl implements Lexicon {
     if (w0 === undefined) return [];
     const info = this.info(w0);
     const out: PhraseMatch[] = info.single ? [info.single] : [];
-    if (i + 1 >= norms.length) return out;
+    if (i + 1 >= norms.length || !info.startsPhrase) return out;
     const lengths = this.scan(norms, i, info.verbLemmas, this.revKeys, this.revPrefixes, (n) => this.info(n).nounLemmas);
     for (let L = 2; L <= lengths.length; L++) {
       if (!lengths[L - 1]) continue;

@@ -7,12 +7,14 @@
  * log10, builds the vocabulary Map, and decodes the word-id column of the bigram and trigram
  * arrays into Uint32Arrays (+15 MB for the shipped model): those are what the binary searches
  * probe, so a probe is one array load. Probabilities, backoffs and child pointers are read from
- * the packed bits once an entry is found. No allocation per query.
+ * the packed bits once an entry is found. No allocation per query; recent answers are kept in a
+ * fixed-size cache (query-cache.ts).
  */
 import { isAscii } from "node:buffer";
 import { readFileSync } from "node:fs";
 import { UnspinError } from "../errors.js";
 import { OOV_LOG_PROB, type LanguageModel } from "./lm.js";
+import { QueryCache } from "./query-cache.js";
 
 /** The file is not a trie language model, or is truncated or corrupt. */
 export class ModelFormatError extends UnspinError {
@@ -31,6 +33,8 @@ export const LOG10_PER_UNIT = Math.log10(1.0001);
 /** sphinx packs fields with 32-bit reads, so no field may be wider than 25 bits. */
 export const MAX_FIELD_BITS = 25;
 export const MAX_ORDER = 3;
+/** Query cache of 2^16 slots (2 MB). */
+const QUERY_CACHE_BITS = 16;
 
 /** Number of bits needed to hold v (0 → 0), as sphinx's `bitarr_required_bits`. */
 export function requiredBits(v: number): number {
@@ -187,6 +191,8 @@ class SphinxTrieModel implements LanguageModel {
   private readonly midBits: number;
   private readonly nextMask: number;
   private readonly longBits: number;
+  /** Answers to recent queries: the decoder repeats most of its queries (see query-cache.ts). */
+  private readonly queries = new QueryCache(QUERY_CACHE_BITS);
   // One-entry cache of the bigram backoff bo(h2 h1): a decoder scores many words in the same context.
   private cacheH1 = -1;
   private cacheH2 = -1;
@@ -304,17 +310,32 @@ class SphinxTrieModel implements LanguageModel {
   logProb(w: number, h1: number, h2: number): number {
     const V = this.vocabularySize;
     if (!(w >= 0 && w < V)) return OOV_LOG_PROB;
+    if (!(h1 >= 0 && h1 < V) || this.order === 1) return this.uniF[3 * w] * LOG10_PER_UNIT;
+    if (this.order === 2 || !(h2 >= 0 && h2 < V)) h2 = -1; // no (usable) second history word
+    const slot = this.queries.slot(w, h1, h2);
+    let p = this.queries.get(slot, w, h1, h2);
+    if (Number.isNaN(p)) {
+      p = this.order === 2 ? this.bigramLogProb(w, h1) : this.trigramLogProb(w, h1, h2);
+      this.queries.set(slot, w, h1, h2, p);
+    }
+    return p;
+  }
+
+  /** log10 P(w | h1) of an order-2 model; w and h1 valid ids. */
+  private bigramLogProb(w: number, h1: number): number {
+    const wi = 3 * w;
+    const e = findEntry(this.longWord, this.uniU[wi + 2], this.uniU[wi + 5], h1);
+    if (e >= 0) return this.longProbTable[readBits(this.lng, e * this.longBits + this.wordBits, 0xffff)];
+    return (this.uniF[wi] + this.uniF[3 * h1 + 1]) * LOG10_PER_UNIT;
+  }
+
+  /** log10 P(w | h2 h1) of an order-3 model; w and h1 valid ids, h2 a valid id or −1. */
+  private trigramLogProb(w: number, h1: number, h2: number): number {
     const uniF = this.uniF;
     const uniU = this.uniU;
     const wi = 3 * w;
-    if (!(h1 >= 0 && h1 < V) || this.order === 1) return uniF[wi] * LOG10_PER_UNIT;
-    if (this.order === 2) {
-      const e = findEntry(this.longWord, uniU[wi + 2], uniU[wi + 5], h1);
-      if (e >= 0) return this.longProbTable[readBits(this.lng, e * this.longBits + this.wordBits, 0xffff)];
-      return (uniF[wi] + uniF[3 * h1 + 1]) * LOG10_PER_UNIT;
-    }
-    // Order 3. Path in the reversed trie: w → h1 (middle array) → h2 (longest array).
-    const hasH2 = h2 >= 0 && h2 < V;
+    // Path in the reversed trie: w → h1 (middle array) → h2 (longest array).
+    const hasH2 = h2 >= 0;
     const m = findEntry(this.midWord, uniU[wi + 2], uniU[wi + 5], h1);
     if (m < 0) {
       // No bigram (h1 w): P = P(w) · bo(h1) · bo(h2 h1).
