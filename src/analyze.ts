@@ -9,7 +9,7 @@ import { loadLexicon } from "./lexicon/lexicon.js";
 import { Channel, DEFAULT_WEIGHTS, type ChannelLexicon, type ChannelWeights } from "./decode/channel.js";
 import { learnedMap, withLearned, type LearnedPair } from "./decode/learned.js";
 import { buildLattices, type Edge, type SentenceLattice } from "./decode/lattice.js";
-import { decodeSentence, localChoices, type Choice, type DecodedSentence } from "./decode/viterbi.js";
+import { decodeSentence, edgeChannelScore, localChoices, type Choice, type DecodedSentence } from "./decode/viterbi.js";
 import { spinProbability, type Calibration, type Evidence } from "./detect/score.js";
 import { UnspinError } from "./errors.js";
 import { applyEdits } from "./text/edits.js";
@@ -133,11 +133,24 @@ export function analyze(text: string, options: AnalyzeOptions = {}): AnalysisRes
 
   // 1. Fit the document's spin rate ρ̂ by hard EM (decode, count changed words, re-estimate)
   //    with a narrow beam; the evidence for the score comes from the last of these decodes.
-  const decodeAll = (r: number, b: number) => lattices.map((l) => decodeSentence(l, lm, { rate: r, lmWeight, beam: b }));
+  const rateBeam = options.rateBeam ?? DEFAULTS.rateBeam;
+  const asWrittenLm = lattices.map((l) => identityScore(l, lm, lmWeight));
+  let previous: { decoded: DecodedSentence[]; rate: number; beam: number } | null = null;
+  const decodeAll = (r: number, b: number): DecodedSentence[] => {
+    const prev = previous;
+    const decoded = lattices.map((l, s) =>
+      // Lowering the rate only makes every change dearer, so a sentence best left alone at a
+      // higher rate is still best left alone: no need to search it again.
+      prev !== null && r <= prev.rate && b === prev.beam && unchanged(prev.decoded[s])
+        ? asWritten(l, asWrittenLm[s], r)
+        : decodeSentence(l, lm, { rate: r, lmWeight, beam: b }));
+    previous = { decoded, rate: r, beam: b };
+    return decoded;
+  };
   let fitted: number = DEFAULTS.initialRate;
   let narrow: DecodedSentence[] = [];
   for (let it = 0; it < (options.rateIterations ?? DEFAULTS.rateIterations); it++) {
-    narrow = decodeAll(fitted, (options.rateBeam ?? DEFAULTS.rateBeam));
+    narrow = decodeAll(fitted, rateBeam);
     let changed = 0;
     for (const d of narrow) for (const e of d.path) if (e.original !== null) changed += e.to - e.from;
     const next = clamp(
@@ -150,7 +163,7 @@ export function analyze(text: string, options: AnalyzeOptions = {}): AnalysisRes
     if (converged) break;
   }
   let llr = 0;
-  for (let s = 0; s < lattices.length; s++) llr += narrow[s].score - identityScore(lattices[s], lm, lmWeight);
+  for (let s = 0; s < lattices.length; s++) llr += narrow[s].score - asWrittenLm[s];
   const evidence: Evidence = { words, eligible, rate: fitted, logLikelihoodRatio: llr };
   const score = spinProbability(evidence, options.calibration);
 
@@ -159,7 +172,7 @@ export function analyze(text: string, options: AnalyzeOptions = {}): AnalysisRes
   const weight = score ** (options.scorePower ?? DEFAULTS.scorePower);
   const rate = options.rate ?? weight * fitted + (1 - weight) * CLEAN_RATE;
   // Text held still (a rate near the clean rate) needs no wide search.
-  const decoded = decodeAll(rate, rate < 0.01 ? (options.rateBeam ?? DEFAULTS.rateBeam) : beam);
+  const decoded = decodeAll(rate, rate < 0.01 ? rateBeam : beam);
 
   const edits: Edit[] = [];
   let changedWords = 0;
@@ -232,6 +245,19 @@ function assertEnglish(tokens: Token[], lm: LanguageModel): void {
     if (lm.id(t.norm) >= 0) known++;
   }
   if (lower >= 12 && known / lower < MIN_ENGLISH_SHARE) throw new NotEnglishError(known / lower);
+}
+
+function unchanged(d: DecodedSentence): boolean {
+  for (const e of d.path) if (e.original !== null) return false;
+  return true;
+}
+
+/** The sentence left as written, scored as the decoder would at `rate`. */
+function asWritten(lattice: SentenceLattice, lmScore: number, rate: number): DecodedSentence {
+  let score = lmScore;
+  const path = lattice.edges.map((list) => list[0]);
+  for (let p = 0; p < path.length; p++) if (lattice.eligible[p]) score += edgeChannelScore(path[p], true, rate);
+  return { path, score };
 }
 
 /** Score of reading the sentence as written: the LM over the observed words (the channel costs nothing at ρ → 0). */
