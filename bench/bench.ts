@@ -1,6 +1,7 @@
 /**
  * Speed figures (`npm run bench`):
- *  - `check` throughput in words per second on one core, after load (Brown press texts);
+ *  - `check` throughput in words per second on one core, after load: Brown press texts on a first
+ *    pass and again with warm caches, then the other Brown sections read once (a long run's steady state);
  *  - load times of the model and lexicon;
  *  - CLI start-to-exit time for a short text, with model load, and its peak RSS
  *    (the compiled CLI in dist/, as `npx unspin` runs it; build first with `npm run build`).
@@ -37,6 +38,17 @@ for (const pass of ["first pass", "warm caches"]) {
     const s = (performance.now() - t0) / 1000;
     console.log(`check throughput, ${pass} (${label}, ${texts.length} docs, ${words} words): ${Math.round(words / s)} words/s`);
   }
+}
+
+// Steady state of a long run: the other Brown sections (new genres, new words) read once each,
+// after the press sections above; the lexicon keeps expanding words it has not seen.
+{
+  const others = brownDocuments().filter((d) => !"abc".includes(d.category));
+  let words = 0;
+  const t0 = performance.now();
+  for (const d of others) words += analyze(d.text, { model, lexicon }).stats.words;
+  const s = (performance.now() - t0) / 1000;
+  console.log(`check throughput, long run (Brown d–r read once after the press sections, ${others.length} docs, ${words} words): ${Math.round(words / s)} words/s`);
 }
 
 const cli = join(import.meta.dirname, "..", "dist", "cli", "main.js");
