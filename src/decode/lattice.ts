@@ -134,13 +134,15 @@ function dropHopeless(edges: Edge[][], lm: LanguageModel, options: LatticeOption
   const n = edges.length;
   const observed = edges.map((list) => list[0].ids[0]);
   const scale = Math.LN10 * options.lmWeight;
-  // LM score of `ids` then SCREEN_CONTEXT observed words from `next`, after context (h2, h1).
+  // LM score of `ids` after context (h2, h1), then of SCREEN_CONTEXT observed words from `next`
+  // by bigrams (the screen only needs the candidate's fit with its neighbours, and a bigram
+  // lookup is half the work of a trigram one).
   const score = (ids: readonly number[], next: number, h2: number, h1: number): number => {
     let s = 0;
     const end = Math.min(n, next + SCREEN_CONTEXT);
     for (let k = 0, total = ids.length + end - next; k < total; k++) {
       const w = k < ids.length ? ids[k] : observed[next + k - ids.length];
-      s += w < 0 ? OOV_LOG_PROB : lm.logProb(w, h1, h2);
+      s += w < 0 ? OOV_LOG_PROB : lm.logProb(w, h1, k < ids.length ? h2 : -1);
       h2 = h1;
       h1 = w;
     }
@@ -151,8 +153,8 @@ function dropHopeless(edges: Edge[][], lm: LanguageModel, options: LatticeOption
   for (let p = 0; p < n; p++) {
     const list = edges[p];
     if (list.length <= 1) continue;
-    // The screen reads each candidate with one word of left context (a bigram lookup is
-    // cheaper than a trigram one and screens as well) and one word of right context.
+    // The screen reads each candidate with one word of left context and one of right context,
+    // by bigrams: cheaper than trigrams, and it screens about as well.
     const h2 = -1;
     const h1 = p >= 1 ? observed[p - 1] : lm.bos;
     theirs.clear();
