@@ -108,6 +108,12 @@ export function channelPrior(s: {
 export const FREQ_WEIGHT = 1.2;
 
 // ------------------------------------------------------------------ internals
+function innerMap<K, L, V>(outer: Map<K, Map<L, V>>, key: K): Map<L, V> {
+  let inner = outer.get(key);
+  if (inner === undefined) outer.set(key, (inner = new Map()));
+  return inner;
+}
+
 const MAX_PER_MATCH = 40;
 const MAX_FORWARD = 60;
 /** Hypernym / hyponym links only between a word's first few senses (both sides). */
@@ -182,8 +188,10 @@ class LexiconImpl implements Lexicon {
   private readonly revBase = new Map<string, PhraseRow[]>();
   private readonly fwdExact = new Map<string, PhraseRow[]>();
   private readonly fwdBase = new Map<string, PhraseRow[]>();
-  private readonly observedExact = new Map<string, number>();
-  private readonly observedLemma = new Map<string, number>();
+  /** Pages seen, by spun wording then original (keyed spun-first: most words were never seen spun). */
+  private readonly observedExact = new Map<string, Map<string, number>>();
+  /** The same at lemma level, by spun base form then original base form. */
+  private readonly observedLemma = new Map<string, Map<string, number>>();
   private clusterExtraMap?: Map<string, string>;
 
   // multi-word scanning: WordNet keys (shipped pre-hashed) shared by both directions, phrase-table keys per direction
@@ -220,10 +228,10 @@ class LexiconImpl implements Lexicon {
       if (!line) continue;
       const [o, s, n] = line.split("\t");
       const pages = Number(n);
-      this.observedExact.set(o + "\t" + s, pages);
+      innerMap(this.observedExact, s).set(o, pages);
       for (const ob of this.baseKeys(o)) for (const sb of this.baseKeys(s)) {
-        const k = ob + "\t" + sb;
-        this.observedLemma.set(k, (this.observedLemma.get(k) ?? 0) + pages);
+        const bySpun = innerMap(this.observedLemma, sb);
+        bySpun.set(ob, (bySpun.get(ob) ?? 0) + pages);
       }
     }
 
@@ -397,14 +405,15 @@ class LexiconImpl implements Lexicon {
 
   private expandSpun(surface: string, words: readonly string[]): LexSubstitution[] {
     const acc = new Map<string, LexSubstitution>();
-    const add = (s: Omit<LexSubstitution, "prior" | "observedLemma" | "logFreq">, spunBase: string) => {
+    const seenAsSpun = this.observedExact.get(surface);
+    const add = (s: Omit<LexSubstitution, "prior" | "observedLemma" | "logFreq">, spunBase: string, logFreq?: number) => {
       if (s.original === surface || !s.original) return;
-      const observed = Math.max(s.observed, this.observedExact.get(s.original + "\t" + surface) ?? 0);
-      const observedLemma = this.observedLemma.get(s.lemma + "\t" + spunBase) ?? 0;
+      const observed = Math.max(s.observed, seenAsSpun?.get(s.original) ?? 0);
+      const observedLemma = this.observedLemma.get(spunBase)?.get(s.lemma) ?? 0;
       const full = s as LexSubstitution; // callers pass a fresh literal: complete it in place
       full.observed = observed;
       full.observedLemma = observedLemma;
-      full.logFreq = this.logFreqOf(s.lemma);
+      full.logFreq = logFreq ?? this.logFreqOf(s.lemma);
       full.prior = channelPrior(full);
       const cur = acc.get(s.original);
       if (!cur) acc.set(s.original, full);
@@ -538,7 +547,7 @@ class LexiconImpl implements Lexicon {
 
   private wordnetReverse(
     a: Analysis, surface: string,
-    add: (s: Omit<LexSubstitution, "prior" | "observedLemma" | "logFreq">, spunBase: string) => void,
+    add: (s: Omit<LexSubstitution, "prior" | "observedLemma" | "logFreq">, spunBase: string, logFreq?: number) => void,
   ): void {
     const id = this.art.lemmaIndex.get(a.lemma);
     if (id === undefined || (this.d.lemmaFlags[id] & FLAG_FUNCTION)) return;
@@ -555,7 +564,7 @@ class LexiconImpl implements Lexicon {
         original, relation: relationOf(link, true, lemma, base, this), link,
         senseRank: d.senseRank[k], spunSenseRank: d.senseRank[sk], fanout: this.fanout(m, posCode), observed: 0,
         tagCount: d.senseTag[k], lemma, pos: a.pos,
-      }, a.lemma);
+      }, a.lemma, d.lemmaFreq[m] < 255 ? -d.lemmaFreq[m] / 10 : undefined);
     });
   }
 
@@ -685,7 +694,7 @@ class LexiconImpl implements Lexicon {
     const acc = new Map<string, ForwardCandidate>();
     const add = (c: Omit<ForwardCandidate, "prior" | "observed" | "length" | "logFreq">, spunLemma: string) => {
       if (c.spun === surface || !c.spun) return;
-      const observed = this.observedExact.get(surface + "\t" + c.spun) ?? 0;
+      const observed = this.observedExact.get(c.spun)?.get(surface) ?? 0;
       const full = c as ForwardCandidate; // callers pass a fresh literal: complete it in place
       full.length = length;
       full.observed = observed;
