@@ -6,6 +6,7 @@ import { test } from "node:test";
 import {
   buildModel, buildModelFile, EmptyCorpusError, knDiscounts, quantise, quantiserTable, type BuildProgress,
 } from "./build.js";
+import { InputError } from "../text/input.js";
 import { loadModel } from "./index.js";
 import type { LanguageModel } from "./lm.js";
 import { ModelFormatError, readSphinxTrie, trieLayout } from "./sphinx-trie.js";
@@ -149,6 +150,20 @@ test("buildModelFile writes a model loadModel reads, reporting progress", async 
     const fromStrings = readSphinxTrie(await buildModel(CORPUS));
     const k = m.id("keeper");
     assert.equal(m.logProb(k, m.id("lighthouse"), m.id("old")), fromStrings.logProb(k, m.id("lighthouse"), m.id("old")));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("buildModelFile refuses binary and invalid UTF-8 input as every command does", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "unspin-lm-"));
+  try {
+    const binary = join(dir, "image.bin");
+    writeFileSync(binary, Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00, 0x00, 0x0d]));
+    const latin1 = join(dir, "latin1.txt");
+    writeFileSync(latin1, Buffer.from("caf\xe9 au lait\n", "latin1"));
+    await assert.rejects(buildModelFile([binary], join(dir, "a.lm")), (e: unknown) => e instanceof InputError && /binary/.test(e.message));
+    await assert.rejects(buildModelFile([latin1], join(dir, "b.lm")), (e: unknown) => e instanceof InputError && /UTF-8/.test(e.message));
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -16,9 +16,10 @@
  * Keys are ordered the way the reversed trie wants its entries: bigram (v w) → w·V + v, so the
  * sorted bigrams are grouped by predicted word w; trigram (u v w) → index(v w)·V + u.
  */
-import { createReadStream, statSync } from "node:fs";
+import { statSync } from "node:fs";
 import { writeFile } from "node:fs/promises";
 import { UnspinError } from "../errors.js";
+import { readTextPieces } from "../text/input.js";
 import { tokenize } from "../text/tokenize.js";
 import {
   LOG10_PER_UNIT, ModelFormatError, QUANT_BINS, QUANT_BITS, TRIE_MAGIC, trieLayout,
@@ -142,35 +143,17 @@ async function buildWithStats(
 // Reading and tokenising
 
 /** Stream files as text pieces that end at paragraph breaks (so no sentence is cut in two). */
+/** The files' text in pieces, checked as every input is (binary data and invalid UTF-8 refused). */
 async function* readFiles(paths: string[], progress: { done: number }): AsyncGenerator<string> {
   for (const path of paths) {
-    const stream = createReadStream(path, { encoding: "utf8", highWaterMark: 1 << 20 });
     const base = progress.done;
-    let carry = "";
-    for await (const chunk of stream as AsyncIterable<string>) {
-      carry += chunk;
-      progress.done = base + stream.bytesRead;
-      let cut = lastBreak(carry, /\n[ \t\r]*\n/g);
-      // No blank line for a long stretch: settle for a line break, then any space.
-      if (cut < 0 && carry.length > 4 * PIECE_CHARS) cut = lastBreak(carry, /\n/g);
-      if (cut < 0 && carry.length > 4 * PIECE_CHARS) cut = lastBreak(carry, /\s/g);
-      if (cut > 0) {
-        yield carry.slice(0, cut);
-        carry = carry.slice(cut);
-      }
+    const size = statSync(path).size;
+    for await (const piece of readTextPieces(path, PIECE_CHARS)) {
+      progress.done = Math.min(base + size, progress.done + piece.length); // characters ≈ bytes
+      yield piece;
     }
-    progress.done = base + stream.bytesRead;
-    if (carry.length > 0) yield carry;
+    progress.done = base + size;
   }
-}
-
-/** Index just after the last match of a global regexp, or -1. */
-function lastBreak(s: string, re: RegExp): number {
-  let end = -1;
-  // Only scan the tail: breaks are frequent in real text and the head was scanned before.
-  re.lastIndex = Math.max(0, s.length - 8 * PIECE_CHARS);
-  for (let m = re.exec(s); m !== null; m = re.exec(s)) end = m.index + m[0].length;
-  return end;
 }
 
 /** Split a long text into pieces of about `size` characters at paragraph, line or word breaks. */
