@@ -98,6 +98,18 @@ function prf(pred: { copyStart: number; copyEnd: number }[], gold: SpinSubstitut
 
 const pct = (a: number, b: number) => (b ? (a / b).toFixed(3) : "n/a");
 
+/** How the best match's `kind` was reported, over a condition's queries. */
+class KindTally {
+  private counts = new Map<string, number>();
+  add(o: Outcome): void {
+    const k = o.top?.kind ?? "no match";
+    this.counts.set(k, (this.counts.get(k) ?? 0) + 1);
+  }
+  toString(): string {
+    return [...this.counts].sort((a, b) => b[1] - a[1]).map(([k, n]) => `${k} ${n}`).join(", ");
+  }
+}
+
 async function main(): Promise<void> {
   console.log(`trace eval: N=${N}, Q=${Q}, spinner: ${spinner.lexicon}`);
   const ix = await build();
@@ -107,7 +119,19 @@ async function main(): Promise<void> {
   const rows: string[] = [];
   let P = { tp: 0, np: 0, found: 0, ng: 0 };
   const lat: number[] = [];
+  {
+    const kinds = new KindTally();
+    let ok = 0;
+    for (let q = 0; q < Q; q++) {
+      const d = pick();
+      const o = await query(ix, d.text, d.id);
+      if (o.rank1) ok++;
+      kinds.add(o);
+    }
+    rows.push(`recall@1 verbatim copies                              ${pct(ok, Q)}   kind: ${kinds}`);
+  }
   for (const rate of [0.1, 0.2, 0.4]) {
+    const kinds = new KindTally();
     let ok = 0, okNoHard = 0;
     for (let q = 0; q < Q; q++) {
       const d = pick();
@@ -116,6 +140,7 @@ async function main(): Promise<void> {
       const o = await query(ix, s.text, d.id);
       lat.push(performance.now() - t);
       collect(o, d.id);
+      kinds.add(o);
       if (o.rank1) ok++;
       if (o.rank1NoHard) okNoHard++;
       if (o.rank1 && o.top) {
@@ -123,9 +148,10 @@ async function main(): Promise<void> {
         P = { tp: P.tp + m.tp, np: P.np + m.np, found: P.found + m.found, ng: P.ng + m.ng };
       }
     }
-    rows.push(`recall@1 spun ${rate * 100}% (whole documents)          ${pct(ok, Q)}   without hard distractors ${pct(okNoHard, Q)}`);
+    rows.push(`recall@1 spun ${rate * 100}% (whole documents)          ${pct(ok, Q)}   without hard distractors ${pct(okNoHard, Q)}   kind: ${kinds}`);
   }
   {
+    const kinds = new KindTally();
     let ok = 0, okNoHard = 0;
     for (let q = 0; q < Q; q++) {
       const d = pick();
@@ -134,24 +160,28 @@ async function main(): Promise<void> {
       const text = (q % 2 ? BOILERPLATE_HEAD + "\n\n" : "") + s.text + (q % 3 ? "\n\n" + BOILERPLATE_TAIL : "");
       const o = await query(ix, text, d.id);
       collect(o, d.id);
+      kinds.add(o);
       if (o.rank1) ok++;
       if (o.rank1NoHard) okNoHard++;
     }
-    rows.push(`recall@1 partial copies 30–50%, spun 20%, boilerplate ${pct(ok, Q)}   without hard distractors ${pct(okNoHard, Q)}`);
+    rows.push(`recall@1 partial copies 30–50%, spun 20%, boilerplate ${pct(ok, Q)}   without hard distractors ${pct(okNoHard, Q)}   kind: ${kinds}`);
   }
   {
+    const kinds = new KindTally();
     let ok = 0, okNoHard = 0;
     for (let q = 0; q < Q; q++) {
       const d = pick();
       const s = spinner.spin(rewrite(partial(d, 0.5, rnd), rnd), 0.1, 3000 + q);
       const o = await query(ix, s.text, d.id);
       collect(o, d.id);
+      kinds.add(o);
       if (o.rank1) ok++;
       if (o.rank1NoHard) okNoHard++;
     }
-    rows.push(`recall@1 sentence-level rewrites (50% part, spun 10%)  ${pct(ok, Q)}   without hard distractors ${pct(okNoHard, Q)}`);
+    rows.push(`recall@1 sentence-level rewrites (50% part, spun 10%)  ${pct(ok, Q)}   without hard distractors ${pct(okNoHard, Q)}   kind: ${kinds}`);
   }
   {
+    const kinds = new KindTally();
     let fp = 0;
     const n = Math.min(Q, unrelated.length);
     for (let q = 0; q < n; q++) {
@@ -159,9 +189,10 @@ async function main(): Promise<void> {
       const s = spinner.spin(d.text, 0.2, 4000 + q);
       const o = await query(ix, s.text, "none");
       collect(o, undefined);
+      kinds.add(o);
       if (o.top && o.top.score >= 0.5) fp++;
     }
-    rows.push(`unrelated queries matched with score >= 0.5           ${pct(fp, n)} (${fp}/${n})`);
+    rows.push(`unrelated queries matched with score >= 0.5           ${pct(fp, n)} (${fp}/${n})   kind: ${kinds}`);
   }
   rows.push(`alignment vs simulator labels: precision ${pct(P.tp, P.np)}, recall ${pct(P.found, P.ng)} (${P.ng} labelled substitutions)`);
   const seed = seedMaterial();
