@@ -135,17 +135,22 @@ test("partial copies with boilerplate, and sentence-level rewrites, still trace"
     const a = res.matches[0].alignment;
     assert.ok(a.sourceCoverage < 0.6 && a.copyCoverage > 0.7, `coverage both ways ${a.sourceCoverage} ${a.copyCoverage}`);
   }
-  // Sentence reordering within paragraphs and merging of neighbours.
+  // Sentence reordering within paragraphs and merging of neighbours: traced, and reported as
+  // restructured rather than merely spun.
+  let paraphrased = 0;
   for (const d of sources.slice(30, 36)) {
-    const rewritten = d.paragraphs.map((p) => {
+    // Every third paragraph: a rewrite touches some sentences, not all.
+    const rewritten = d.paragraphs.map((p, i) => {
       const sents = p.split(/(?<=[.!?])\s+(?=[A-Z])/);
-      if (sents.length < 2) return p;
+      if (sents.length < 2 || i % 3 !== 0) return p;
       const [a, b, ...rest] = sents;
       return [b, a.replace(/[.!?]$/, "") + ", and " + (rest[0] ?? "").replace(/^\w/, (c) => c.toLowerCase()), ...rest.slice(1)].join(" ");
     }).join("\n\n");
     const res = await index.trace(spun(rewritten, 0.15, 3).text, { top: 1 });
     assert.equal(res.matches[0]?.id, d.id);
+    if (res.matches[0].kind === "paraphrased") paraphrased++;
   }
+  assert.ok(paraphrased >= 5, `${paraphrased} of 6 rewrites reported as paraphrased`);
 });
 
 test("verbatim copies are verbatim; unrelated texts score below 0.5", async () => {
