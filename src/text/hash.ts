@@ -10,12 +10,15 @@ export function fmix32(h: number): number {
   return h >>> 0;
 }
 
+export const FNV_OFFSET = 0x811c9dc5;
+export const FNV_PRIME = 0x01000193;
+
 /** FNV-1a over the UTF-16 code units of a string (not finalised). */
-export function fnv1a(s: string, seed = 0x811c9dc5): number {
+export function fnv1a(s: string, seed = FNV_OFFSET): number {
   let h = seed >>> 0;
   for (let i = 0; i < s.length; i++) {
     h ^= s.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
+    h = Math.imul(h, FNV_PRIME);
   }
   return h >>> 0;
 }

@@ -48,7 +48,8 @@ const CLOSE_DOUBLE = new Set(["”", "»"]);
 const SENTENCE_END = new Set([".", "!", "?", "…"]);
 
 export function normalizeWord(word: string): string {
-  return word.toLowerCase().replace(/’/g, "'");
+  const norm = word.toLowerCase();
+  return norm.includes("’") ? norm.replace(/’/g, "'") : norm;
 }
 
 /** Split text into tokens. Linear time; no token spans a whitespace character. */

@@ -12,7 +12,8 @@
  * (vocabulary.ts); `scan` gives the same tokens as objects.
  */
 
-import { normalizeWord, Vocabulary } from "./vocabulary.js";
+import { normalizeWord } from "../text/tokenize.js";
+import { Vocabulary } from "./vocabulary.js";
 
 export interface ScanToken {
   norm: string;

@@ -12,10 +12,8 @@
  * kept. When the table grows past its limit it starts afresh with a new `norms` array;
  * scans made before keep the old one.
  */
-import { fnv1a } from "../text/hash.js";
-
-const FNV_OFFSET = 0x811c9dc5;
-const FNV_PRIME = 0x01000193;
+import { FNV_OFFSET, FNV_PRIME, fnv1a } from "../text/hash.js";
+import { normalizeWord } from "../text/tokenize.js";
 /** Start afresh beyond this many forms (names and numbers make the vocabulary of a large archive open-ended). */
 const MAX_FORMS = 1 << 20;
 
@@ -89,11 +87,6 @@ export class Vocabulary {
   }
 }
 
-/** The normalised form of a word as written: lower case, `’` as `'`. */
-export function normalizeWord(raw: string): string {
-  const norm = raw.toLowerCase();
-  return norm.includes("\u2019") ? norm.replace(/\u2019/g, "'") : norm;
-}
 
 /** Whether ASCII-or-`’` text[start, end) normalises to `norm`. */
 function sameForm(norm: string, text: string, start: number, end: number): boolean {
