@@ -272,8 +272,14 @@ export function align(
         votes.set(s, (votes.get(s) ?? 0) + weight);
       }
     }
+    // Among equal votes (a sentence the source repeats), the one that continues the last
+    // alignment: a copy in source order should not read as reordered.
+    const last = accepted[accepted.length - 1];
+    const expected = last !== undefined && last.s1 < source.length ? sentOf[last.s1] : 0;
     let best = -1, bestV = 0;
-    for (const [s, v] of votes) if (v > bestV || (v === bestV && s < best)) { best = s; bestV = v; }
+    for (const [s, v] of votes) {
+      if (v > bestV || (v === bestV && Math.abs(s - expected) < Math.abs(best - expected))) { best = s; bestV = v; }
+    }
     if (best < 0 || bestV < 1) return undefined;
     return [best, bestV];
   };
