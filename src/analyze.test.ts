@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
-import { analyze, applyEdits } from "./analyze.js";
+import { analyze, applyEdits, DEFAULTS } from "./analyze.js";
 import { spin } from "./spin/simulate.js";
 
 const example = new URL("../examples/harbour-bridge.txt", import.meta.url);
@@ -67,4 +67,16 @@ test("a real spun page (the seed): high score, most substitutions restored, few 
   t.diagnostic(`seed: ${exact} of ${gold.substitutions.length} restored exactly, ${falseEdits.length} false edits, score ${r.score}`);
   // A regression guard below the issue's bar (30 by the outside rule): see README, Evaluation.
   assert.ok(exact >= 22, `restored ${exact}`);
+
+  // Changes below minConfidence are made only where the words as written are very unlikely
+  // ("have been" read as "were" or "are"); without that rule they are not made at all.
+  const shared = r.edits.filter((e) => e.confidence < DEFAULTS.minConfidence);
+  assert.ok(shared.length > 0, "the seed has changes whose evidence several originals share");
+  for (const e of shared) {
+    const asWritten = e.alternatives.find((a) => a.replacement.toLowerCase() === e.text.toLowerCase())?.probability ?? 0;
+    assert.ok(asWritten <= 1 - DEFAULTS.minChangeProbability, `${e.text} -> ${e.replacement}: as written ${asWritten}`);
+  }
+  const strict = analyze(text, { minChangeProbability: 1.01 });
+  assert.ok(strict.edits.every((e) => e.confidence >= DEFAULTS.minConfidence));
+  assert.equal(strict.edits.length, r.edits.length - shared.length);
 });
