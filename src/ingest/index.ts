@@ -2,17 +2,18 @@
  * Document sources for `unspin index add`: plain-text files, folders (recursively),
  * JSON Lines (`text` or `html`, optional `id`, `url`, `title`, `date`) and HTML pages
  * (main article by readability). Everything streams: JSONL is read line by line and
- * files one at a time, so an input of any size is never held in memory at once.
- * Problems with single records (a malformed JSONL line, an HTML page with no article,
- * a binary or non-UTF-8 file) are reported through `onIssue` and skipped.
+ * files one at a time, and no document over MAX_DOCUMENT_BYTES is held, so an input of
+ * any size is never held in memory at once. Problems with single records (a malformed or
+ * oversized JSONL line, an HTML page with no article, a binary or non-UTF-8 file or line)
+ * are reported through `onIssue` and skipped.
  */
 import { createReadStream, promises as fsp, statSync } from "node:fs";
 import path from "node:path";
-import { createInterface } from "node:readline";
 import { UnspinError } from "../errors.js";
 import { looksBinary } from "../text/input.js";
 import type { TraceDocument } from "../trace/index.js";
 import { extractArticle } from "./html.js";
+import { byteLines } from "./lines.js";
 
 export interface IngestIssue {
   file: string;
@@ -28,6 +29,12 @@ export interface IngestOptions {
 }
 
 export type InputKind = "jsonl" | "html" | "text";
+
+/**
+ * Largest document (a file, or a JSONL record) indexed: far beyond any article, and it keeps
+ * one runaway input (a whole dump on one line) from holding gigabytes while it is parsed.
+ */
+export const MAX_DOCUMENT_BYTES = 10 * 1024 * 1024;
 
 const SKIP_EXT = new Set([".db", ".sqlite", ".gz", ".zip", ".png", ".jpg", ".jpeg", ".gif", ".pdf", ".wal", ".shm"]);
 
@@ -72,6 +79,8 @@ export async function* readDocuments(files: { file: string; size: number }[], op
     const kind = kindOf(file);
     if (kind === "jsonl") {
       yield* readJsonl(file, opts, bytes);
+    } else if (size > MAX_DOCUMENT_BYTES) {
+      issue({ file, message: `larger than ${MAX_DOCUMENT_BYTES / 1024 / 1024} MB, skipped (split it into documents)` });
     } else {
       let buf: Buffer;
       try {
@@ -125,15 +134,26 @@ async function* readJsonl(file: string, opts: IngestOptions, base: number): Asyn
   stream.on("data", (chunk) => {
     consumed += chunk.length;
   });
-  const rl = createInterface({ input: stream, crlfDelay: Infinity });
+  const utf8 = new TextDecoder("utf-8", { fatal: true });
   let line = 0;
   let lastReport = 0;
   try {
-    for await (const raw of rl) {
-      line++;
+    for await (const record of byteLines(stream as AsyncIterable<Buffer>, MAX_DOCUMENT_BYTES)) {
+      line = record.line;
       if (consumed - lastReport > 1 << 20) {
         lastReport = consumed;
         opts.onBytes?.(base + consumed);
+      }
+      if (record.bytes === null) {
+        issue({ file, line, message: `record larger than ${MAX_DOCUMENT_BYTES / 1024 / 1024} MB, skipped` });
+        continue;
+      }
+      let raw: string;
+      try {
+        raw = utf8.decode(record.bytes);
+      } catch {
+        issue({ file, line, message: "not valid UTF-8, skipped" });
+        continue;
       }
       const s = line === 1 && raw.charCodeAt(0) === 0xfeff ? raw.slice(1) : raw;
       if (s.trim() === "") continue;
@@ -143,7 +163,6 @@ async function* readJsonl(file: string, opts: IngestOptions, base: number): Asyn
   } catch (e) {
     issue({ file, line, message: `read error: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}` });
   } finally {
-    rl.close();
     stream.destroy();
   }
 }

@@ -5,7 +5,8 @@ import path from "node:path";
 import { test } from "node:test";
 import { UnspinError } from "../errors.js";
 import { extractArticle } from "./html.js";
-import { jsonlRecord, listInputs, readDocuments, type IngestIssue } from "./index.js";
+import { jsonlRecord, listInputs, MAX_DOCUMENT_BYTES, readDocuments, type IngestIssue } from "./index.js";
+import { byteLines } from "./lines.js";
 
 const ARTICLE_HTML = `<!doctype html><html><head><title>Site | Rain floods valley</title></head><body>
 <nav><a href="/">Home</a> <a href="/news">News</a> <a href="/sport">Sport</a></nav>
@@ -74,4 +75,39 @@ test("jsonlRecord reports without throwing", () => {
   const msgs: string[] = [];
   assert.equal(jsonlRecord("42", (m) => msgs.push(m)), undefined);
   assert.deepEqual(msgs, ["not a JSON object"]);
+});
+
+test("byteLines: lines across chunk edges, CRLF, a last line without a break, over-long lines reported unheld", async () => {
+  async function* chunks(...parts: string[]) {
+    for (const p of parts) yield Buffer.from(p);
+  }
+  const got = [];
+  for await (const l of byteLines(chunks("ab", "c\r\nde\n", "x".repeat(30), "y\nshort\n", "tail"), 20)) {
+    got.push([l.line, l.bytes === null ? null : l.bytes.toString()]);
+  }
+  assert.deepEqual(got, [[1, "abc"], [2, "de"], [3, null], [4, "short"], [5, "tail"]]);
+});
+
+test("JSONL: a record over the size limit and a line of invalid UTF-8 are reported and skipped; the rest is read", async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "unspin-ingest-"));
+  const file = path.join(dir, "dump.jsonl");
+  const huge = JSON.stringify({ id: "huge", text: "The harbour bridge opened in spring. ".repeat(Math.ceil(MAX_DOCUMENT_BYTES / 36) + 10) });
+  fs.writeFileSync(file, Buffer.concat([
+    Buffer.from(JSON.stringify({ id: "before", text: "A story before the dump." }) + "\n"),
+    Buffer.from(huge + "\n"),
+    Buffer.from('{"id": "latin1", "text": "caf'), Buffer.from([0xe9]), Buffer.from('"}\n'),
+    Buffer.from(JSON.stringify({ id: "after", text: "A story after the dump." }) + "\n"),
+  ]));
+  const { docs, issues } = await collect([file]);
+  assert.deepEqual(docs.map((d) => d.id), ["before", "after"]);
+  assert.deepEqual(issues.map((i) => [i.line, i.message]), [
+    [2, `record larger than ${MAX_DOCUMENT_BYTES / 1024 / 1024} MB, skipped`],
+    [3, "not valid UTF-8, skipped"],
+  ]);
+  // A text file over the limit is not read at all.
+  const big = path.join(dir, "big.txt");
+  fs.writeFileSync(big, "word ".repeat(MAX_DOCUMENT_BYTES / 5 + 1));
+  const r = await collect([big]);
+  assert.equal(r.docs.length, 0);
+  assert.match(r.issues[0].message, /larger than 10 MB, skipped/);
 });
