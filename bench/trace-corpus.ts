@@ -159,3 +159,27 @@ export function rewrite(text: string, rnd: () => number): string {
     return out.join(" ");
   }).join("\n\n");
 }
+
+/**
+ * A stand-in for a machine-translation round trip: names respelled as a transliteration
+ * would ("Kennedy" → "Kenedy", "Phillips" → "Filips"), neighbouring words swapped in some
+ * sentences, and content words replaced by words no thesaurus relates to them (`vocabulary`:
+ * a pool of other words), at `rate` of the content words.
+ */
+export function roundTrip(text: string, rate: number, vocabulary: readonly string[], rnd: () => number): string {
+  const respell = (w: string) => w.replace(/([a-z])\1/, "$1").replace(/ph/g, "f").replace(/^Ph/, "F").replace(/ck/g, "k");
+  return text.split("\n\n").map((p) =>
+    p.split(/(?<=[.!?])\s+/).map((sentence) => {
+      const words = sentence.split(" ");
+      for (let i = 0; i < words.length; i++) {
+        const w = words[i];
+        if (/^[A-Z][a-z]{3,}/.test(w) && i > 0 && rnd() < 0.5) words[i] = respell(w);
+        else if (/^[a-z]{4,}$/.test(w) && rnd() < rate) words[i] = vocabulary[Math.floor(rnd() * vocabulary.length)];
+      }
+      if (words.length > 6 && rnd() < 0.4) {
+        const i = 1 + Math.floor(rnd() * (words.length - 3));
+        if (/^[a-z]+$/.test(words[i]) && /^[a-z]+$/.test(words[i + 1])) [words[i], words[i + 1]] = [words[i + 1], words[i]];
+      }
+      return words.join(" ");
+    }).join(" ")).join("\n\n");
+}

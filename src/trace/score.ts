@@ -94,7 +94,9 @@ export function classify(s: AlignmentStats, score: number, copySentences: number
   // A sentence the text repeats can align to its earlier twin and read as one moved sentence:
   // a few such segments are tolerated before the copy counts as reordered.
   if (s.explained + s.unexplained + s.inserted <= Math.max(1, 0.005 * s.copyCovered) && reorder <= REPEAT_TOLERANCE) return "verbatim";
-  if (immutableKept < 0.75 && unexplainedShare > 0.5) return "translated";
+  // A thesaurus spinner makes changes the lexicon explains and leaves names alone; a
+  // translation round trip makes changes nothing explains and respells some names.
+  if (subs >= 5 && unexplainedShare > 0.6 && immutableKept < 0.96) return "translated";
   if (unexplainedShare > 0.75 && changed > 0.4) return "translated";
   if (reorder > PARAPHRASE_REORDER || split > 1.4) return "paraphrased";
   return "spun";
