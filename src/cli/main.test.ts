@@ -24,6 +24,12 @@ function assertCleanError(r: { code: number | null; stderr: string }, pattern: R
   assert.ok(r.stderr.trim().split("\n").length <= 2, `short message: ${r.stderr}`);
 }
 
+test("`npx unspin` runs the built bin, as the quick start and outside checks call it", () => {
+  const r = spawnSync("npx", ["--no-install", "unspin", "check", "--json", example], { cwd: root, encoding: "utf8", timeout: 120_000 });
+  assert.equal(r.status, 0, r.stderr);
+  assert.ok(JSON.parse(r.stdout).score > 0.5);
+});
+
 test("check --json and restore --json print the same object; edits rebuild restored", () => {
   const a = unspin(["check", "--json", example]);
   const b = unspin(["restore", "--json", example]);
