@@ -36,7 +36,8 @@ const NUMBER = String.raw`[$£€]?\p{N}+(?:[.,:/]\p{N}+)*(?:%|[\p{L}]{1,2}\b)?`
 const TOKEN_RE = new RegExp(`(${NUMBER})|(${WORD})|(\\S)`, "gu");
 
 /** Abbreviations whose full stop does not end a sentence. */
-const ABBREVIATIONS = new Set([
+/** Abbreviations whose full stop does not end a sentence (lower case, without the final stop). */
+export const ABBREVIATIONS: ReadonlySet<string> = new Set([
   "mr", "mrs", "ms", "dr", "prof", "sr", "jr", "st", "mt", "gen", "col", "lt", "sgt", "capt", "cmdr", "adm",
   "gov", "sen", "rep", "rev", "hon", "pres", "supt", "messrs", "vs", "etc", "e.g", "i.e", "cf", "al",
   "inc", "ltd", "co", "corp", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",

@@ -12,7 +12,7 @@
  * (vocabulary.ts); `scan` gives the same tokens as objects.
  */
 
-import { normalizeWord } from "../text/tokenize.js";
+import { ABBREVIATIONS, normalizeWord } from "../text/tokenize.js";
 import { Vocabulary } from "./vocabulary.js";
 
 export interface ScanToken {
@@ -33,13 +33,6 @@ export interface ScanToken {
   sentenceStart: boolean;
   headline: boolean;
 }
-
-const ABBREVIATIONS = new Set([
-  "mr", "mrs", "ms", "dr", "prof", "sr", "jr", "st", "mt", "gen", "col", "lt", "sgt", "capt", "cmdr", "adm",
-  "gov", "sen", "rep", "rev", "hon", "pres", "supt", "messrs", "vs", "etc", "e.g", "i.e", "cf", "al",
-  "inc", "ltd", "co", "corp", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
-  "no", "nos", "vol", "fig", "approx", "dept", "est", "u.s", "u.k", "u.n",
-]);
 
 const letterCache = new Map<number, boolean>();
 const LETTER_RE = /[\p{L}\p{M}]/u;
