@@ -12,26 +12,19 @@
  * (vocabulary.ts); `scan` gives the same tokens as objects.
  */
 
-import { ABBREVIATIONS, normalizeWord } from "../text/tokenize.js";
+import { ABBREVIATIONS, normalizeWord, type Token } from "../text/tokenize.js";
 import { Vocabulary } from "./vocabulary.js";
 
-export interface ScanToken {
-  norm: string;
+/** A word or number as the tracer sees it; offsets and flags mean what they mean for `Token`. */
+export interface ScanToken
+  extends Pick<Token, "norm" | "start" | "end" | "sentence" | "quoted" | "capitalised" | "allCaps" | "sentenceStart" | "headline"> {
   /** Filled by the analyser (fingerprint.ts): spin-invariant key, function word, name/number. */
   key: string;
   /** Hash of `key` (fingerprint.ts). */
   keyHash: number;
   stop: boolean;
   immutable: boolean;
-  start: number;
-  end: number;
   number: boolean;
-  sentence: number;
-  quoted: boolean;
-  capitalised: boolean;
-  allCaps: boolean;
-  sentenceStart: boolean;
-  headline: boolean;
 }
 
 const letterCache = new Map<number, boolean>();
