@@ -8,6 +8,11 @@
  * input, [start, end): the records that start inside it. Any reader can re-read a batch from
  * its address alone, so a batch is a unit of work that can be retried on any machine, and
  * results keyed by (input, offset) make every write idempotent.
+ *
+ * Folders are the exception to byte offsets: a folder of HTML or text pages is one input whose
+ * batches are ranges of positions in its sorted recursive listing of page files, while each
+ * page's result is addressed by its own file (input = the file's path, offset 0). WARC and
+ * JSONL files found inside a folder are inputs of their own.
  */
 
 export interface RecordAddress {
@@ -36,10 +41,10 @@ export interface RecordProblem extends RecordAddress {
 
 export type ReadItem = { page: PageRecord; problem?: undefined } | { problem: RecordProblem; page?: undefined };
 
-export type InputFormat = "warc" | "jsonl" | "html" | "text";
+export type InputFormat = "warc" | "jsonl" | "html" | "text" | "folder";
 
 export interface ScreenInput {
-  /** File path (folders are expanded into their files). */
+  /** File or folder path, as every worker will open it. */
   input: string;
   size: number;
   format: InputFormat;
@@ -49,10 +54,12 @@ export interface ScreenInput {
 
 export interface Batch {
   input: string;
-  /** First byte of the batch's first record. */
+  /** First byte of the batch's first record (folders: position of its first file). */
   start: number;
   /** Exclusive: records starting before this belong to the batch. */
   end: number;
+  /** Bytes of input the batch covers (for progress; for folders, the files' sizes). */
+  bytes: number;
   /** Records in the batch as counted by the planner. */
   records: number;
 }
@@ -128,7 +135,7 @@ export interface ResultCounts {
   traced: number;
   batchesDone: number;
   batchesTotal: number;
-  /** Sum of (end - start) over done batches / over all planned batches: progress by bytes. */
+  /** Sum of `bytes` over done batches / over all planned batches: progress by bytes. */
   bytesDone: number;
   bytesTotal: number;
 }
