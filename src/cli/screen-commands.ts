@@ -1,0 +1,197 @@
+/**
+ * CLI commands of screening: `screen` (one machine, or enqueue on a PostgreSQL queue),
+ * `worker` (take batches from the queue), `report` (a self-contained HTML page).
+ */
+import { Command, InvalidArgumentError } from "commander";
+import cliProgress from "cli-progress";
+import { writeFileSync } from "node:fs";
+import { UnspinError } from "../errors.js";
+import { openResultStore } from "../screen/results/index.js";
+import { renderReport } from "../screen/report.js";
+import { screenLocal, DEFAULT_RECORDS_PER_BATCH, DEFAULT_SPUN_THRESHOLD, type ScreenProgress } from "../screen/run.js";
+import { enqueueRun, redactUrl as redact, runWorker } from "../screen/queue.js";
+import type { ResultStore } from "../screen/types.js";
+
+export const DEFAULT_RESULTS = "./results.db";
+
+function positiveInt(name: string, max: number) {
+  return (v: string) => {
+    const x = Number(v);
+    if (!Number.isInteger(x) || x < 1 || x > max) throw new InvalidArgumentError(`${name} must be a whole number from 1 to ${max}`);
+    return x;
+  };
+}
+
+function probability(name: string) {
+  return (v: string) => {
+    const x = Number(v);
+    if (!(x >= 0 && x <= 1)) throw new InvalidArgumentError(`${name} must be a number from 0 to 1`);
+    return x;
+  };
+}
+
+async function withResults<T>(location: string, create: boolean, f: (store: ResultStore) => Promise<T>): Promise<T> {
+  const store = await openResultStore(location, { create });
+  try {
+    return await f(store);
+  } finally {
+    await store.close();
+  }
+}
+
+interface ScreenFlags {
+  out: string;
+  sources?: string;
+  lm?: string;
+  resume?: boolean;
+  threads?: number;
+  batch: number;
+  threshold: number;
+  queue?: string;
+  jobTimeout: number;
+  progress: boolean;
+  json?: boolean;
+}
+
+export function registerScreenCommands(program: Command): void {
+  program
+    .command("screen")
+    .description("screen crawls for spun pages: WARC / WARC.gz, JSON Lines, folders of HTML or text; resumable")
+    .argument("[inputs...]", "WARC, JSONL, HTML or text files, or folders")
+    .option("--out <location>", "results: an SQLite file or a postgres:// URL", DEFAULT_RESULTS)
+    .option("--sources <db>", "also trace each page against this index of originals (`unspin index add`)")
+    .option("--lm <path>", "language model (default: the bundled one)")
+    .option("--resume", "continue the run stored in --out (after an interruption or a crash)")
+    .option("--threads <n>", "worker threads (default: one per core)", positiveInt("--threads", 256))
+    .option("--batch <n>", "records per batch (the unit of work and of resuming)", positiveInt("--batch", 100_000), DEFAULT_RECORDS_PER_BATCH)
+    .option("--threshold <p>", "pages scoring at least this count as spun in summaries", probability("--threshold"), DEFAULT_SPUN_THRESHOLD)
+    .option("--queue <url>", "enqueue the batches on this PostgreSQL queue for `unspin worker` instead of screening here")
+    .option("--job-timeout <seconds>", "queue: a batch not finished in this time is given to another worker", positiveInt("--job-timeout", 86_400), 900)
+    .option("--no-progress", "no progress bar")
+    .option("--json", "print the final counts as JSON")
+    .action(async (inputs: string[], flags: ScreenFlags) => {
+      if (flags.resume && inputs.length > 0) throw new UnspinError("--resume continues the stored run with its own inputs: give no inputs with it");
+      if (!flags.resume && inputs.length === 0) throw new UnspinError("nothing to screen: give WARC, JSONL or HTML files or folders (or --resume)");
+      const settings = { paths: inputs, sources: flags.sources ?? null, recordsPerBatch: flags.batch, spunThreshold: flags.threshold, resume: flags.resume };
+      if (flags.queue !== undefined) {
+        await withResults(flags.out, true, async (store) => {
+          const r = await enqueueRun(store, flags.queue!, { ...settings, jobTimeoutSeconds: flags.jobTimeout });
+          const line = `unspin: ${r.enqueued} batches enqueued on ${redact(flags.queue!)} (${r.alreadyDone} already done); start workers with "unspin worker --queue URL --out ${redact(flags.out)}"`;
+          if (flags.json) process.stdout.write(JSON.stringify(r, null, 2) + "\n");
+          else process.stderr.write(line + "\n");
+        });
+        return;
+      }
+      await withResults(flags.out, true, async (store) => {
+        const bar = flags.progress ? progressBar() : undefined;
+        const controller = new AbortController();
+        const onSignal = () => {
+          if (controller.signal.aborted) process.exit(130);
+          controller.abort();
+          bar?.stop();
+          process.stderr.write(`unspin: stopping after the batches in progress; continue with "unspin screen --resume --out ${flags.out}" (Ctrl-C again to stop now: nothing stored is lost)\n`);
+        };
+        process.on("SIGINT", onSignal);
+        try {
+          const done = await screenLocal(store, { ...settings, lm: flags.lm, threads: flags.threads, signal: controller.signal, onProgress: bar?.update });
+          bar?.stop();
+          if (flags.json) process.stdout.write(JSON.stringify(done, null, 2) + "\n");
+          else process.stderr.write(summaryLine(done, flags.out) + "\n");
+          if (controller.signal.aborted) process.exitCode = 130;
+        } finally {
+          bar?.stop();
+          process.off("SIGINT", onSignal);
+        }
+      });
+    });
+
+  program
+    .command("worker")
+    .description("take screening batches from a PostgreSQL queue until stopped (run on any number of machines)")
+    .requiredOption("--queue <url>", "the PostgreSQL queue `screen --queue` filled")
+    .option("--out <location>", "results (normally the same postgres:// URL)")
+    .option("--lm <path>", "language model (default: the bundled one)")
+    .option("--threads <n>", "worker threads (default: one per core)", positiveInt("--threads", 256))
+    .option("--exit-when-idle", "stop when the queue has no batch left")
+    .action(async (flags: { queue: string; out?: string; lm?: string; threads?: number; exitWhenIdle?: boolean }) => {
+      const out = flags.out ?? flags.queue;
+      await withResults(out, false, async (store) => {
+        const controller = new AbortController();
+        const stop = () => {
+          if (controller.signal.aborted) process.exit(130);
+          controller.abort();
+          process.stderr.write("unspin: worker stopping after the batches in progress\n");
+        };
+        process.on("SIGINT", stop);
+        process.on("SIGTERM", stop);
+        try {
+          const r = await runWorker(store, flags.queue, { lm: flags.lm, threads: flags.threads, exitWhenIdle: flags.exitWhenIdle, signal: controller.signal });
+          process.stderr.write(`unspin: worker screened ${r.batches} batches (${r.pages} pages)\n`);
+        } finally {
+          process.off("SIGINT", stop);
+          process.off("SIGTERM", stop);
+        }
+      });
+    });
+
+  program
+    .command("report")
+    .description("write a self-contained HTML report of a screening run (charts, sites, worst pages)")
+    .option("--out <location>", "results of `unspin screen`", DEFAULT_RESULTS)
+    .requiredOption("-o, --output <file>", "HTML file to write")
+    .option("--sites <n>", "sites to list", positiveInt("--sites", 10_000), 50)
+    .option("--pages <n>", "worst pages to show", positiveInt("--pages", 10_000), 100)
+    .action(async (flags: { out: string; output: string; sites: number; pages: number }) => {
+      await withResults(flags.out, false, async (store) => {
+        const run = await store.getRun();
+        if (run === null) throw new UnspinError(`${flags.out} holds no screening run`);
+        const summary = await store.summary({ spunThreshold: run.spunThreshold, maxSites: flags.sites, maxPages: flags.pages });
+        try {
+          writeFileSync(flags.output, renderReport(summary));
+        } catch (e) {
+          throw new UnspinError(`cannot write ${flags.output}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+        }
+        process.stderr.write(`unspin: wrote ${flags.output} (${summary.counts.pages.toLocaleString("en-US")} pages, ${summary.sites.length} sites)\n`);
+      });
+    });
+}
+
+function progressBar(): { update: (p: ScreenProgress) => void; stop: () => void } {
+  const bar = new cliProgress.SingleBar({
+    stream: process.stderr,
+    noTTYOutput: true,
+    notTTYSchedule: 5000,
+    format: "screening [{bar}] {percentage}% | {pages} pages | {rate} pages/s | ETA {eta_formatted}",
+    hideCursor: true,
+    etaBuffer: 50,
+  }, cliProgress.Presets.shades_classic);
+  let started = false;
+  return {
+    update: (p) => {
+      // Before planning ends, the input size is the best denominator there is.
+      const total = p.planned ? p.bytesTotal : Math.max(p.inputBytes, p.bytesTotal);
+      const values = { pages: (p.pages + p.problems).toLocaleString("en-US"), rate: Math.round(p.pagesThisRun / Math.max(1e-3, p.elapsedMs / 1000)) };
+      if (!started) {
+        bar.start(total, p.bytesDone, values);
+        started = true;
+      } else {
+        bar.setTotal(total);
+        bar.update(p.bytesDone, values);
+      }
+    },
+    stop: () => {
+      if (started) bar.stop();
+      started = false;
+    },
+  };
+}
+
+function summaryLine(p: ScreenProgress, out: string): string {
+  const pct = (n: number, d: number) => (d > 0 ? `${((100 * n) / d).toFixed(1)} %` : "0 %");
+  const rate = p.pagesThisRun / Math.max(1e-3, p.elapsedMs / 1000);
+  const remaining = p.batchesTotal - p.batchesDone;
+  return [
+    `unspin: ${p.pages.toLocaleString("en-US")} pages screened, ${p.spun.toLocaleString("en-US")} spun (${pct(p.spun, p.pages)}), ${p.traced.toLocaleString("en-US")} traced to a source; ${p.problems.toLocaleString("en-US")} records not screened (see the report)`,
+    `unspin: this run: ${p.pagesThisRun.toLocaleString("en-US")} records at ${rate.toFixed(1)}/s; results in ${redact(out)}${remaining > 0 || !p.planned ? `; ${remaining} batches left: continue with "unspin screen --resume --out ${out}"` : ""}`,
+  ].join("\n");
+}

@@ -1,0 +1,12 @@
+/** A batch through the engine: re-read its records by address, screen each page. */
+import { readRecords } from "./records.js";
+import { problemResult, screenPage, type ScreenEngine } from "./page.js";
+import type { Batch, PageResult, ScreenInput } from "./types.js";
+
+export async function screenBatch(input: ScreenInput, batch: Batch, engine: ScreenEngine): Promise<PageResult[]> {
+  const out: PageResult[] = [];
+  for await (const item of readRecords(input, { start: batch.start, end: batch.end })) {
+    out.push(item.page !== undefined ? await screenPage(item.page, engine) : problemResult(item.problem));
+  }
+  return out;
+}

@@ -1,0 +1,159 @@
+/**
+ * A screening run: its settings kept with the results, its inputs planned into batches
+ * (stored before any is screened, so a crash loses no plan), and on one machine the batches
+ * screened by a pool of worker threads. A resumed run re-plans what was not planned (planning
+ * is deterministic and `addBatches` idempotent) and screens only batches not yet done; a done
+ * batch's results were written in the same transaction that marked it done, so nothing is
+ * lost and nothing counted twice whatever the moment of the interruption.
+ */
+import { readFileSync } from "node:fs";
+import { UnspinError } from "../errors.js";
+import { listScreenInputs } from "./inputs.js";
+import { ScreenPool, defaultThreads, type WorkerInit } from "./pool.js";
+import { planBatches } from "./records.js";
+import type { Batch, ResultCounts, ResultStore, RunInfo, ScreenInput } from "./types.js";
+
+export const DEFAULT_RECORDS_PER_BATCH = 64;
+export const DEFAULT_SPUN_THRESHOLD = 0.5;
+/** Batches written to the store per planning step. */
+const PLAN_CHUNK = 64;
+
+const version = (JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string }).version;
+
+export interface RunSettings {
+  /** Files and folders to screen (a new run). */
+  paths?: string[];
+  sources?: string | null;
+  recordsPerBatch?: number;
+  spunThreshold?: number;
+  /** Continue the run stored in the results. */
+  resume?: boolean;
+}
+
+/** Start a run in `store`, or load the stored one to resume it. */
+export async function startRun(store: ResultStore, s: RunSettings): Promise<RunInfo> {
+  const stored = await store.getRun();
+  if (s.resume) {
+    if (stored === null) throw new UnspinError(`${store.location} holds no screening run to resume; start one with "unspin screen <inputs...> --out ${store.location}"`);
+    return stored;
+  }
+  if (stored !== null) {
+    throw new UnspinError(`${store.location} already holds a screening run (of ${stored.inputs.join(", ")}); continue it with "unspin screen --resume --out ${store.location}" or write to another --out`);
+  }
+  if (s.paths === undefined || s.paths.length === 0) throw new UnspinError("nothing to screen: give WARC, JSONL or HTML files or folders");
+  const run: RunInfo = {
+    inputs: s.paths,
+    sources: s.sources ?? null,
+    spunThreshold: s.spunThreshold ?? DEFAULT_SPUN_THRESHOLD,
+    recordsPerBatch: s.recordsPerBatch ?? DEFAULT_RECORDS_PER_BATCH,
+    planned: false,
+    started: new Date().toISOString(),
+    unspinVersion: version,
+  };
+  await store.setRun(run);
+  return run;
+}
+
+/**
+ * The run's batches not yet done, planning what the store does not hold yet: each chunk of
+ * batches is stored before any of it is handed out.
+ */
+export async function* pendingBatches(store: ResultStore, run: RunInfo, inputs: ScreenInput[]): AsyncGenerator<Batch> {
+  if (run.planned) {
+    yield* await store.pendingBatches();
+    return;
+  }
+  for (const input of inputs) {
+    let chunk: Batch[] = [];
+    const flush = async function* () {
+      await store.addBatches(chunk);
+      for (const b of chunk) if (!(await store.isDone(b))) yield b;
+      chunk = [];
+    };
+    for await (const b of planBatches(input, run.recordsPerBatch)) {
+      chunk.push(b);
+      if (chunk.length >= PLAN_CHUNK) yield* flush();
+    }
+    yield* flush();
+  }
+  run.planned = true;
+  await store.setRun(run);
+}
+
+export interface ScreenProgress extends ResultCounts {
+  /** Planning has covered every input (bytesTotal is then exact). */
+  planned: boolean;
+  /** Total size of the inputs: the denominator of progress before planning ends. */
+  inputBytes: number;
+  /** Pages screened in this process, and its wall time. */
+  pagesThisRun: number;
+  elapsedMs: number;
+  failedBatches: number;
+}
+
+export interface LocalOptions extends RunSettings {
+  lm?: string;
+  /** Worker threads; default one per core. */
+  threads?: number;
+  onProgress?: (p: ScreenProgress) => void;
+  /** Stop handing out batches (in-flight ones finish and are written). */
+  signal?: AbortSignal;
+}
+
+/** Screen on this machine: plan, then screen every pending batch on a pool of threads. */
+export async function screenLocal(store: ResultStore, opts: LocalOptions): Promise<ScreenProgress> {
+  const run = await startRun(store, opts);
+  const inputs = await listScreenInputs(run.inputs);
+  const byInput = new Map(inputs.map((i) => [i.input, i]));
+  const init: WorkerInit = {};
+  if (opts.lm !== undefined) init.lm = opts.lm;
+  if (run.sources !== null) init.sources = run.sources;
+  const threads = opts.threads ?? defaultThreads();
+  const pool = await ScreenPool.start(init, threads);
+  const t0 = performance.now();
+  const inputBytes = inputs.reduce((s, i) => s + i.size, 0);
+  let pagesThisRun = 0;
+  const failures: string[] = [];
+  const progress = async (): Promise<ScreenProgress> => ({
+    ...(await store.counts(run.spunThreshold)),
+    planned: run.planned,
+    inputBytes,
+    pagesThisRun,
+    elapsedMs: performance.now() - t0,
+    failedBatches: failures.length,
+  });
+  const inFlight = new Set<Promise<void>>();
+  try {
+    for await (const batch of pendingBatches(store, run, inputs)) {
+      if (opts.signal?.aborted) break;
+      // Two batches per thread keep every thread busy while the main thread writes results.
+      while (inFlight.size >= threads * 2) await Promise.race(inFlight);
+      const input = byInput.get(batch.input);
+      if (input === undefined) {
+        failures.push(`${batch.input}: no longer among the inputs`);
+        continue;
+      }
+      const job: Promise<void> = pool
+        .run(input, batch)
+        .then(async (results) => {
+          await store.completeBatch(batch, results);
+          pagesThisRun += results.length;
+          if (opts.onProgress) opts.onProgress(await progress());
+        })
+        .catch((e: unknown) => {
+          failures.push(`${batch.input}@${batch.start}: ${e instanceof Error ? e.message : String(e)}`);
+        })
+        .finally(() => inFlight.delete(job));
+      inFlight.add(job);
+    }
+    await Promise.all(inFlight);
+  } finally {
+    await Promise.allSettled(inFlight);
+    await pool.close();
+  }
+  const final = await progress();
+  if (failures.length > 0) {
+    throw new UnspinError(`${failures.length} batch${failures.length === 1 ? "" : "es"} could not be screened (first: ${failures[0]}); the rest are stored: fix the cause and run "unspin screen --resume --out ${store.location}"`);
+  }
+  return final;
+}

@@ -1,0 +1,34 @@
+/**
+ * Worker-thread entry of the screening pool: loads the engine once (model, lexicon, and the
+ * trace index read-only when tracing), then screens the batches the main thread sends.
+ */
+import { parentPort, workerData } from "node:worker_threads";
+import { loadModel } from "../model/index.js";
+import { openIndex } from "../trace/index.js";
+import { screenBatch } from "./batch.js";
+import type { ScreenEngine } from "./page.js";
+import type { WorkerInit, WorkerReply, WorkerRequest } from "./pool.js";
+
+const init = workerData as WorkerInit;
+const port = parentPort!;
+
+async function main(): Promise<void> {
+  const engine: ScreenEngine = { analyze: init.lm !== undefined ? { model: loadModel(init.lm) } : {} };
+  if (init.sources !== undefined) engine.sources = await openIndex(init.sources, { readOnly: true });
+  // Jobs run one at a time: the analysis is synchronous, so a second would only wait.
+  let chain = Promise.resolve();
+  port.on("message", (req: WorkerRequest) => {
+    chain = chain.then(async () => {
+      let reply: WorkerReply;
+      try {
+        reply = { id: req.id, results: await screenBatch(req.input, req.batch, engine) };
+      } catch (e) {
+        reply = { id: req.id, error: e instanceof Error ? e.message : String(e), userError: (e as { name?: string }).name === "UnspinError" };
+      }
+      port.postMessage(reply);
+    });
+  });
+  port.postMessage({ id: -1, ready: true } satisfies WorkerReply);
+}
+
+main().catch((e) => port.postMessage({ id: -1, error: e instanceof Error ? e.message : String(e), userError: true } satisfies WorkerReply));
