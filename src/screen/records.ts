@@ -20,7 +20,7 @@ import { UnspinError } from "../errors.js";
 import { folderPages } from "./inputs.js";
 import { normalizeDate } from "./site.js";
 import type { Batch, PageRecord, ReadItem, ScreenInput } from "./types.js";
-import { openInput, sizeProblem, warcFrames, type Frame, type PageKind, type WarcPass } from "./warc.js";
+import { openInput, size, sizeProblem, warcFrames, type Frame, type PageKind, type WarcPass } from "./warc.js";
 
 export interface ReadOptions {
   /** First address (byte offset; position for folders) to read. Default 0. */
@@ -173,6 +173,15 @@ function metaCharset(b: Buffer): string | null {
   return label.startsWith("utf-16") ? "utf-8" : label;
 }
 
+// Node 20.18.3+ decodes windows-1252 (and so latin1, iso-8859-1, ascii) bytes 0x80-0x9F as C1 controls
+// (nodejs/node#60888); pages labelled latin1 are nearly always windows-1252 with its curly quotes.
+const WINDOWS_1252_OK = new TextDecoder("windows-1252").decode(Uint8Array.of(0x93)) === "\u201c";
+const CP1252_HIGH = "\u20ac\u0081\u201a\u0192\u201e\u2026\u2020\u2021\u02c6\u2030\u0160\u2039\u0152\u008d\u017d\u008f\u0090\u2018\u2019\u201c\u201d\u2022\u2013\u2014\u02dc\u2122\u0161\u203a\u0153\u009d\u017e\u0178";
+
+function decodeWindows1252(bytes: Buffer): string {
+  return bytes.toString("latin1").replace(/[\u0080-\u009f]/g, (c) => CP1252_HIGH[c.charCodeAt(0) - 0x80]);
+}
+
 const HTML_DOC = /^\s*<(?:!doctype\s+html|html)[\s>]/i;
 
 /**
@@ -191,7 +200,7 @@ export function pageFromBytes(bytes: Buffer, kind: PageKind, charset: string | n
   }
   let text: string;
   try {
-    text = decoder.decode(bytes);
+    text = decoder.encoding === "windows-1252" && !WINDOWS_1252_OK ? decodeWindows1252(bytes) : decoder.decode(bytes);
   } catch {
     return problem(at, decoder.encoding === "utf-8" ? "invalid UTF-8" : `invalid ${decoder.encoding} text`);
   }
@@ -240,7 +249,7 @@ export function httpBody(payload: Buffer, transferEncoding: string | null, conte
         return `unsupported Content-Encoding "${enc}"`;
       }
     } catch (e) {
-      if ((e as { code?: string }).code === "ERR_BUFFER_TOO_LARGE") return sizeProblem(limit + 1, limit).replace(/\(.*\)/, `(decoded > ${limit / 1024 / 1024} MB)`);
+      if ((e as { code?: string }).code === "ERR_BUFFER_TOO_LARGE") return `over the size limit (decoded > ${size(limit)})`;
       return `corrupt ${enc} content encoding`;
     }
   }

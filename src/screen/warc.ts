@@ -455,13 +455,14 @@ const WARC_LINE = Buffer.from("WARC/");
 const STATUS_RE = /^WARC\/\d+\.\d+$/;
 const latin1 = (b: Buffer) => b.toString("latin1");
 
-export function mb(bytes: number): string {
-  const m = bytes / (1024 * 1024);
-  return m >= 100 ? m.toFixed(0) : m.toFixed(1).replace(/\.0$/, "");
+/** "12.3 MB", "200 MB", "16 KB": sizes in problem reasons. */
+export function size(bytes: number): string {
+  const [v, unit] = bytes >= 1024 * 1024 ? [bytes / (1024 * 1024), "MB"] : [Math.ceil(bytes / 1024), "KB"];
+  return `${v >= 100 ? v.toFixed(0) : v.toFixed(1).replace(/\.0$/, "")} ${unit}`;
 }
 
 export function sizeProblem(bytes: number, limit: number): string {
-  return `over the size limit (${mb(bytes)} MB > ${mb(limit)} MB)`;
+  return `over the size limit (${size(bytes)} > ${size(limit)})`;
 }
 
 function parseHeaderLines(lines: string[]): Map<string, string> {
@@ -620,6 +621,12 @@ interface ReadOpts {
 
 const MISMATCH = "malformed WARC record: Content-Length does not match (data follows the record)";
 
+async function followedByNewline(r: ByteReader): Promise<boolean> {
+  if (!(await r.ensure(1))) return true;
+  const b = r.peek(1)[0];
+  return b === 0x0a || b === 0x0d;
+}
+
 /**
  * Records of a plain (or decompressed) WARC stream from the reader's position; records starting
  * at or after `end` are not read. Resynchronises on "WARC/" lines after damage.
@@ -647,9 +654,9 @@ async function* streamFrames(r: ByteReader, end: number, o: ReadOpts, at = { off
       yield stepFrame(step, offset)!;
       return;
     }
-    // What follows a record is blank lines, then another record or the end.
-    await r.skipNewlines();
-    if (!(await r.atEnd()) && !(await r.startsWith(WARC_LINE))) {
+    // A record's block is followed by a blank line; data right after it means a wrong Content-Length.
+    // (Junk after the blank line is a damaged stretch of its own.)
+    if (!(await followedByNewline(r))) {
       yield { kind: "problem", offset, url: step.kind === "skip" ? null : step.kind === "page" ? step.frame.url : step.url, reason: MISMATCH };
       resyncing = true;
       if (!(await r.seek(Buffer.from("\nWARC/")))) return;
@@ -704,11 +711,10 @@ async function memberRecord(data: ByteReader, p: number, o: ReadOpts): Promise<F
     return { kind: "problem", offset: p, url: step.url, reason: step.reason.replace("truncated record", "record shorter than its Content-Length") };
   }
   if (step.kind === "broken") return stepFrame(step, p);
+  if (!(await followedByNewline(data))) return { kind: "problem", offset: p, url: step.kind === "page" ? step.frame.url : step.kind === "problem" ? step.url : null, reason: MISMATCH };
   await data.skipNewlines();
-  if (!(await data.atEnd())) {
-    if (await data.startsWith(WARC_LINE)) return { kind: "problem", offset: p, url: null, reason: "gzip member holds several WARC records (recompress one record per member)" };
-    return { kind: "problem", offset: p, url: step.kind === "page" ? step.frame.url : step.kind === "problem" ? step.url : null, reason: MISMATCH };
-  }
+  // Anything else after the record (padding, junk) ends with the member and does no harm.
+  if (!(await data.atEnd()) && (await data.startsWith(WARC_LINE))) return { kind: "problem", offset: p, url: null, reason: "gzip member holds several WARC records (recompress one record per member)" };
   return stepFrame(step, p);
 }
 
@@ -744,20 +750,23 @@ export async function warcLayout(fh: FileHandle, file: string): Promise<WarcLayo
   let layout: WarcLayout = "plain";
   if (st.size >= 2 && head[0] === 0x1f && head[1] === 0x8b) {
     layout = "members";
+    // Streamed, so that a truncated whole-file gzip is still recognised from its first records.
     const src = new ByteReader(new FileChunks(fh, file, 0, st.size), 0);
-    const m = await openMember(src, 1024 * 1024);
-    if (typeof m !== "string") {
+    const hdr = await gzipHeader(src);
+    if (typeof hdr === "number") {
+      src.consume(hdr);
+      const data = new ByteReader(iterSource(inflateStream(src, { error: null, size: 0, crc: 0 })));
       try {
-        await m.data.skipNewlines();
-        if (!(await m.data.atEnd())) {
-          const step = await readRecord(m.data, 0, { payload: false, limit: Infinity });
+        await data.skipNewlines();
+        if (!(await data.atEnd())) {
+          const step = await readRecord(data, 0, { payload: false, limit: Infinity });
           if (step.kind !== "broken" && step.kind !== "truncated") {
-            await m.data.skipNewlines();
-            if (!(await m.data.atEnd()) && (await m.data.startsWith(WARC_LINE))) layout = "whole";
+            await data.skipNewlines();
+            if (!(await data.atEnd()) && (await data.startsWith(WARC_LINE))) layout = "whole";
           }
         }
       } finally {
-        await m.data.close();
+        await data.close();
       }
     }
   }
