@@ -45,22 +45,35 @@ export interface ChunkSource {
   close?(): Promise<void>;
 }
 
-/** Positioned reads of a file from `pos` up to `size` (the size when opened). */
+/**
+ * Positioned reads of a file from `pos` up to `size` (the size when opened), one chunk read ahead
+ * so that the disk and the parsing overlap.
+ */
 export class FileChunks implements ChunkSource {
+  private ahead: { at: number; read: Promise<Buffer | null> } | null = null;
   constructor(private fh: FileHandle, private file: string, public pos: number, private size: number, private chunk = CHUNK) {}
-  async next(): Promise<Buffer | null> {
-    if (this.pos >= this.size) return null;
-    const n = Math.min(this.chunk, this.size - this.pos);
+  private readAt(at: number): Promise<Buffer | null> {
+    if (at >= this.size) return Promise.resolve(null);
+    const n = Math.min(this.chunk, this.size - at);
     const buf = Buffer.allocUnsafe(n);
-    let bytesRead: number;
-    try {
-      ({ bytesRead } = await this.fh.read(buf, 0, n, this.pos));
-    } catch (e) {
-      throw new UnspinError(`cannot read ${this.file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
-    }
-    if (bytesRead === 0) return null;
-    this.pos += bytesRead;
-    return bytesRead === n ? buf : buf.subarray(0, bytesRead);
+    return this.fh.read(buf, 0, n, at).then(
+      ({ bytesRead }) => (bytesRead === 0 ? null : bytesRead === n ? buf : buf.subarray(0, bytesRead)),
+      (e: NodeJS.ErrnoException) => {
+        throw new UnspinError(`cannot read ${this.file}: ${e.code ?? e.message}`);
+      },
+    );
+  }
+  async next(): Promise<Buffer | null> {
+    const read = this.ahead && this.ahead.at === this.pos ? this.ahead.read : this.readAt(this.pos);
+    this.ahead = null;
+    const c = await read;
+    if (!c) return null;
+    this.pos += c.length;
+    const at = this.pos;
+    this.ahead = { at, read: this.readAt(at) };
+    // A read ahead that nobody awaits must not be an unhandled rejection.
+    this.ahead.read.catch(() => {});
+    return c;
   }
   async skip(n: number): Promise<number> {
     const k = Math.max(0, Math.min(n, this.size - this.pos));
@@ -508,6 +521,19 @@ async function readWarcHeader(r: ByteReader): Promise<{ headers: Map<string, str
   return { headers: parseHeaderLines(lines) };
 }
 
+/** The end of the first blank line ("\r\n\r\n", or bare "\n" line ends) in `b`, or -1. */
+function blankLineEnd(b: Buffer): number {
+  let best = -1;
+  const crlf = b.indexOf("\r\n\r\n");
+  if (crlf >= 0) best = crlf + 4;
+  // Lenient: bare LF line ends (some writers), only before any CRLF blank line.
+  const lf = b.subarray(0, crlf >= 0 ? crlf + 2 : b.length).indexOf("\n\n");
+  if (lf >= 0 && (best < 0 || lf + 2 < best)) best = lf + 2;
+  const mixed = b.subarray(0, best >= 0 ? best : b.length).indexOf("\n\r\n");
+  if (mixed >= 0 && (best < 0 || mixed + 3 < best)) best = mixed + 3;
+  return best;
+}
+
 /** Page kind of a Content-Type, or null for anything that is not a page. */
 export function pageKindOf(contentType: string | null | undefined): PageKind | null {
   if (!contentType) return null;
@@ -560,13 +586,12 @@ async function readRecord(r: ByteReader, offset: number, o: ReadOpts): Promise<S
     // The HTTP header block: up to a blank line within the first MAX_HEADER_BYTES of the block.
     const want = Math.min(left, MAX_HEADER_BYTES);
     if (!(await r.ensure(want))) return finish({ kind: "skip" });
-    const s = latin1(r.peek(want));
-    const blank = /\r?\n\r?\n/.exec(s);
-    if (!blank) return finish({ kind: "problem", url, reason: "malformed HTTP response header" });
-    const lines = s.slice(0, blank.index).split(/\r?\n/);
+    const win = r.peek(want);
+    const headLen = blankLineEnd(win);
+    if (headLen < 0) return finish({ kind: "problem", url, reason: "malformed HTTP response header" });
+    const lines = latin1(win.subarray(0, headLen)).trimEnd().split(/\r?\n/);
     const status = /^HTTP\/\d(?:\.\d)?\s+(\d{3})\b/i.exec(lines[0]);
     if (!status) return finish({ kind: "problem", url, reason: "malformed HTTP response header" });
-    const headLen = Buffer.byteLength(s.slice(0, blank.index + blank[0].length), "latin1");
     r.consume(headLen);
     left -= headLen;
     const code = Number(status[1]);
