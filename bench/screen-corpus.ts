@@ -146,7 +146,8 @@ function planPages(n: number, spunShare: number, seed: number, noise: boolean, f
   const farms = sites.filter((s) => s.farm);
   // Four fifths of the spun pages on farms (which are FARM_SPUN spun): farm share of pages follows.
   const pFarm = Math.min(0.9, Math.max(0.05, (0.8 * spunShare) / FARM_SPUN));
-  const pSpunFarm = Math.min(1, Math.min(FARM_SPUN, spunShare / pFarm));
+  // Farms spin FARM_SPUN of their pages; more only when the share asked for leaves no choice.
+  const pSpunFarm = Math.min(1, spunShare / pFarm, Math.max(FARM_SPUN, (spunShare - (1 - pFarm)) / pFarm));
   const pSpunNews = Math.max(0, Math.min(1, (spunShare - pFarm * pSpunFarm) / (1 - pFarm)));
   const rnd = mulberry32(mixSeed(seed, 0x9a9e));
   const plans: PagePlan[] = [];

@@ -298,6 +298,8 @@ test("damaged WARC, plain: broken header, bad Content-Length, binary, no article
     response("http://b.example/big", { "Content-Type": "text/html" }, page(5, " filler".repeat(3000))),
     rawRecord({ "WARC-Type": "response", "WARC-Target-URI": "http://b.example/badhttp" }, "not an http response at all"),
     good(6),
+    // An empty response block is not a page, and nothing to report.
+    rawRecord({ "WARC-Type": "response", "WARC-Target-URI": "http://b.example/empty" }, ""),
     // Stray blank lines between records are nothing.
     Buffer.from("\n\r\n\n"),
     good(7),
@@ -349,6 +351,7 @@ test("damaged WARC, gzip per record: corrupt member, broken header, multi-record
     good(6),
     gz(Buffer.concat([response("http://c.example/m1", { "Content-Type": "text/html" }, page(7)), response("http://c.example/m2", { "Content-Type": "text/html" }, page(8))])),
     good(9),
+    gz(Buffer.alloc(0)), // an empty member holds no record: nothing to report
     Buffer.from("raw bytes that are not gzip"),
     good(10),
   ];
@@ -374,8 +377,8 @@ test("damaged WARC, gzip per record: corrupt member, broken header, multi-record
     `${offsets[6]} page http://c.example/6`,
     `${offsets[7]} problem gzip member holds several WARC records (recompress one record per member)`,
     `${offsets[8]} page http://c.example/9`,
-    `${offsets[9]} problem corrupt gzip data`,
-    `${offsets[10]} page http://c.example/10`,
+    `${offsets[10]} problem corrupt gzip data`,
+    `${offsets[11]} page http://c.example/10`,
     `${pos} problem truncated gzip data (the input ends inside a gzip member)`,
   ]);
   for (const n of [1, 2, 4]) await checkPartition(input, n, items);
@@ -596,5 +599,45 @@ console.log(JSON.stringify(result));
     assert.match(res[name].items[1], /^over the size limit \(200 MB > 10 MB\)$/);
     assert.equal(res[name].items[2], "page");
     assert.deepEqual(res[name].batches, [2, 1]);
+  }
+});
+
+// ---------------------------------------------------------------------------------------------
+// The benchmark crawl generator: what it labels is what the reader finds.
+
+test("bench/screen-corpus: generated WARC.gz, JSONL and HTML folder read back as labelled (pages, sites, damage)", { timeout: 120_000 }, async () => {
+  const { writeScreenCorpus } = await import("../../bench/screen-corpus.js");
+  const { siteOf } = await import("./site.js");
+  const dir = tmp();
+  for (const [format, out, pages] of [["warc", "crawl.warc.gz", 260], ["jsonl", "crawl.jsonl", 40], ["html-dir", "crawl", 40]] as const) {
+    const r = await writeScreenCorpus({ pages, out: path.join(dir, out), format, seed: 7, workers: 0 });
+    assert.equal(r.pages, pages);
+    const labels = fs.readFileSync(r.labels, "utf8").trim().split("\n").map((l) => JSON.parse(l) as { url: string; site: string; spun: boolean; farm: boolean; file?: string; damage?: string });
+    assert.equal(labels.length, pages);
+    assert.ok(labels.some((l) => l.spun) && labels.some((l) => !l.spun), "some pages spun, some not");
+    assert.ok(labels.filter((l) => l.spun && l.farm).length > labels.filter((l) => l.spun && !l.farm).length, "content farms carry most spun pages");
+    const byKey = new Map(labels.map((l) => [l.file ?? l.url, l]));
+    const seen = new Set<string>();
+    let problems = 0;
+    for (const input of await listScreenInputs([path.join(dir, out)])) {
+      for (const it of await collect(input)) {
+        if (it.problem) {
+          problems++;
+          continue;
+        }
+        const key = format === "html-dir" ? it.page.input : it.page.url!;
+        const l = byKey.get(key);
+        assert.ok(l, `page ${key} is labelled`);
+        assert.ok(!l.damage || l.damage === "junk-before", `${key} was damaged (${l.damage}) but read as a page`);
+        if (it.page.url) assert.equal(siteOf(it.page.url), l.site);
+        assert.ok(it.page.text.split(/\s+/).length > 300, "the article, not the page's furniture");
+        assert.doesNotMatch(it.page.text, /Most read|All rights reserved|Subscribe/);
+        seen.add(key);
+      }
+    }
+    const damaged = labels.filter((l) => l.damage);
+    assert.equal(seen.size, pages - damaged.filter((l) => l.damage !== "junk-before").length, `${format}: every undamaged page read`);
+    assert.equal(problems, damaged.length, `${format}: one problem per damaged record`);
+    if (format === "warc") assert.equal(damaged.length, 1);
   }
 });

@@ -21,8 +21,14 @@
  * Damage: a record whose header cannot be parsed is one problem, then the reader resynchronises
  * on the next "WARC/" line (plain, whole-file gzip) or the next gzip member (per-record gzip),
  * reporting one problem per damaged stretch. A corrupt gzip member is one problem and the next
- * member is looked for. A truncated file (the last record or gzip member cut short) is one
- * problem and the end of the input.
+ * member is looked for (in a whole-file gzip, corrupt data ends the input). A truncated file
+ * (the last record or gzip member cut short) is one problem and the end of the input. In a
+ * per-record gzip file, a later member holding several records (files of both kinds
+ * concatenated) is one problem: its records have no addresses of their own.
+ *
+ * Pages are 2xx responses and resource records of type text/html, application/xhtml+xml or
+ * text/plain (a response without a Content-Type is sniffed); every other record (requests,
+ * metadata, warcinfo, revisits, images, redirects, errors) is passed over without a word.
  */
 import { open, type FileHandle } from "node:fs/promises";
 import { Readable } from "node:stream";
@@ -583,6 +589,7 @@ async function readRecord(r: ByteReader, offset: number, o: ReadOpts): Promise<S
   let contentEncoding: string | null = null;
   let transferEncoding: string | null = null;
   if (type === "response") {
+    if (left === 0) return { kind: "skip" };
     // The HTTP header block: up to a blank line within the first MAX_HEADER_BYTES of the block.
     const want = Math.min(left, MAX_HEADER_BYTES);
     if (!(await r.ensure(want))) return finish({ kind: "skip" });
@@ -729,7 +736,8 @@ async function* memberFrames(src: ByteReader, end: number, o: ReadOpts): AsyncGe
 /** The one record of a gzip member (a member holding several records is one problem). */
 async function memberRecord(data: ByteReader, p: number, o: ReadOpts): Promise<Frame | null> {
   await data.skipNewlines();
-  if (await data.atEnd()) return { kind: "problem", offset: p, url: null, reason: "empty gzip member" };
+  // An empty member (some writers end a file with one) holds no record.
+  if (await data.atEnd()) return null;
   const step = await readRecord(data, p, o);
   if (step.kind === "truncated") {
     // The member is complete (or its own error wins): the record is shorter than it says.
@@ -839,7 +847,8 @@ export async function* warcFrames(file: string, o: FrameOptions, pass: Partial<W
         pass.raw = src.pos;
         yield { ...f, raw: f.offset };
       }
-      pass.raw = src.pos;
+      // The records read cover the file, up to its end (trailing damage included).
+      pass.raw = size;
       return;
     }
     // Whole-file gzip: decompress from the start; addresses are decompressed offsets.
