@@ -3,7 +3,7 @@ import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { test } from "node:test";
+import { after, test } from "node:test";
 import { fileURLToPath } from "node:url";
 import zlib from "node:zlib";
 import { WARCRecord, WARCSerializer, type WARCType } from "warcio";
@@ -79,9 +79,15 @@ async function crawlRecords(n: number, gzip = false): Promise<{ records: Buffer[
 
 const gz = (b: Buffer) => zlib.gzipSync(b);
 
+const dirs: string[] = [];
 function tmp(): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), "unspin-screen-"));
+  const d = fs.mkdtempSync(path.join(os.tmpdir(), "unspin-screen-"));
+  dirs.push(d);
+  return d;
 }
+after(() => {
+  for (const d of dirs) fs.rmSync(d, { recursive: true, force: true });
+});
 
 async function collect(input: ScreenInput, opts?: Parameters<typeof readRecords>[1]): Promise<ReadItem[]> {
   const out: ReadItem[] = [];
@@ -462,6 +468,7 @@ test("single HTML and text files are one record at offset 0; problems for binary
   for (const i of inputs) for (const it of await collect(i)) got.push(it.page ? `${path.basename(it.page.input)}@${it.page.offset} ${it.page.title}` : `${path.basename(it.problem!.input)} ${it.problem!.reason}`);
   assert.deepEqual(got, ["story.html@0 Story 3", "note.txt@0 null", "doc.dat@0 Story 4", "bin.html binary content", "empty.txt empty document", "latin.txt invalid UTF-8"]);
   assert.deepEqual(await collect(inputs[0], { start: 1 }), []);
+  assert.match((await collect(inputs[0], { maxRecordBytes: 1000 }))[0].problem!.reason, /^over the size limit \(\d KB > 1 KB\)$/);
   for (const i of inputs) await checkPartition(i, 1);
 });
 
