@@ -45,9 +45,9 @@ export async function listScreenInputs(paths: string[]): Promise<ScreenInput[]> 
       if (pages.length > 0) add({ input: p, size: pages.reduce((n, f) => n + f.size, 0), format: "folder", gzip: false });
       inputs.forEach(add);
     } else {
+      // A file named on the command line is always an input (or an error).
       const c = await classify(p, st.size, true);
-      if (c === "page" || c === null) throw new Error("unreachable: a file given directly is always an input");
-      add(c);
+      if (c && c !== "page") add(c);
     }
   }
   return out;
