@@ -45,8 +45,11 @@ export function kindOf(file: string): InputKind {
   return "text";
 }
 
-/** Expand paths (files and folders, recursively, in sorted order) into files with sizes. */
-export async function listInputs(paths: string[]): Promise<{ file: string; size: number }[]> {
+/**
+ * Expand paths (files and folders, recursively, in sorted order) into files with sizes. Hidden
+ * files are passed over, and inside folders so are databases, archives and images unless `all`.
+ */
+export async function listInputs(paths: string[], opts: { all?: boolean } = {}): Promise<{ file: string; size: number }[]> {
   const out: { file: string; size: number }[] = [];
   const walk = async (p: string, top: boolean): Promise<void> => {
     let st;
@@ -57,13 +60,18 @@ export async function listInputs(paths: string[]): Promise<{ file: string; size:
       throw new UnspinError(code === "ENOENT" ? `no such file or folder: ${p}` : `cannot read ${p}: ${code}`);
     }
     if (st.isDirectory()) {
-      const entries = (await fsp.readdir(p)).sort();
+      let entries: string[];
+      try {
+        entries = (await fsp.readdir(p)).sort();
+      } catch (e) {
+        throw new UnspinError(`cannot read ${p}: ${(e as NodeJS.ErrnoException).code}`);
+      }
       for (const e of entries) {
         if (e.startsWith(".")) continue;
         await walk(path.join(p, e), false);
       }
     } else if (st.isFile()) {
-      if (!top && SKIP_EXT.has(path.extname(p).toLowerCase())) return;
+      if (!top && !opts.all && SKIP_EXT.has(path.extname(p).toLowerCase())) return;
       out.push({ file: p, size: st.size });
     }
   };

@@ -7,7 +7,9 @@
  * line's first byte; 0 for a file that is one page). A batch is a half-open byte range of one
  * input, [start, end): the records that start inside it. Any reader can re-read a batch from
  * its address alone, so a batch is a unit of work that can be retried on any machine, and
- * results keyed by (input, offset) make every write idempotent.
+ * results keyed by (input, offset) make every write idempotent. (A WARC gzipped as a whole, one
+ * gzip member for all records, has no record boundary in the compressed file: its records are
+ * addressed by their offset in the decompressed stream; see warc.ts.)
  *
  * Folders are the exception to byte offsets: a folder of HTML or text pages is one input whose
  * batches are ranges of positions in its sorted recursive listing of page files, while each
