@@ -51,7 +51,7 @@ async function start(): Promise<PgTestServer> {
   });
   if (r.code === NOT_INSTALLED) {
     fs.rmSync(dir, { recursive: true, force: true });
-    const reason = `PostgreSQL tests skipped: ${r.stderr.trim()} (or set UNSPIN_TEST_PG=postgres://…)`;
+    const reason = `PostgreSQL tests skipped: ${r.stderr.trim().replace(/^pg-cluster: /, "")}; or set UNSPIN_TEST_PG=postgres://…`;
     return { skip: reason, url: "", database: () => Promise.reject(new Error(reason)), cleanup: async () => {} };
   }
   if (r.code !== 0) {
@@ -87,8 +87,16 @@ function make(url: string, dir: string | null): PgTestServer {
     url,
     async database(prefix: string) {
       const name = `unspin_test_${prefix.replace(/[^a-z0-9_]/gi, "_").toLowerCase()}_${process.pid}_${++n}`;
-      // template0: no objects a previous test may have left in template1.
-      await admin((c) => c.query(`CREATE DATABASE "${name}" TEMPLATE template0 ENCODING 'UTF8'`));
+      // template0: no objects a previous test may have left in template1. An ICU English
+      // collation where the server has ICU: production databases sort text by language rules
+      // (a, B, c), so a query relying on byte order without COLLATE "C" fails here too.
+      await admin(async (c) => {
+        try {
+          await c.query(`CREATE DATABASE "${name}" TEMPLATE template0 ENCODING 'UTF8' LOCALE_PROVIDER icu ICU_LOCALE 'en-US' LOCALE 'C'`);
+        } catch {
+          await c.query(`CREATE DATABASE "${name}" TEMPLATE template0 ENCODING 'UTF8'`);
+        }
+      });
       created.push(name);
       const u = new URL(url);
       u.pathname = `/${name}`;
