@@ -21,7 +21,7 @@ import {
 
 export const PG_RESULTS_SCHEMA_VERSION = 1;
 export const PG_RESULTS_DEFAULT_SCHEMA = "unspin_results";
-/** Rows per INSERT statement inside a batch's transaction. */
+/** Rows per INSERT statement inside a batch's transaction (a few MB of JSON at most). */
 const ROWS_PER_INSERT = 1000;
 
 const MIGRATIONS: SchemaSpec["migrations"] = [
@@ -162,18 +162,19 @@ export class PostgresResultStore implements ResultStore {
       return transaction(this.pool, async (c) => {
         let written = 0;
         for (let k = 0; k < rows.length; k += ROWS_PER_INSERT) {
-          const part = rows.slice(k, k + ROWS_PER_INSERT);
-          const col = <K extends keyof ResultRow>(key: K) => part.map((r) => r[key]);
+          // Rows as one JSON parameter: JSON.stringify is native, and beats pg's escaping of
+          // thirteen arrays by about a third. json_to_recordset cannot turn \u0000 into text:
+          // text columns hold none (storedText), and spans and trace travel as strings of
+          // their JSON text, cast to json only by the INSERT.
+          const json = JSON.stringify(rows.slice(k, k + ROWS_PER_INSERT).map((r, n) => ({ ...r, n })));
           const res = await c.query(
             `INSERT INTO ${this.s}.results (input, record_offset, url, site, date, title, status, reason, words, score, spin_rate, spans, trace)
-             SELECT i, o, u, si, d, ti, st, re, w, sc, sr, sp::json, tr::json
-               FROM unnest($1::text[], $2::int8[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[],
-                           $9::int4[], $10::float8[], $11::float8[], $12::text[], $13::text[])
-                    WITH ORDINALITY AS t(i, o, u, si, d, ti, st, re, w, sc, sr, sp, tr, n)
+             SELECT input, record_offset, url, site, date, title, status, reason, words, score, spin_rate, spans::json, trace::json
+               FROM json_to_recordset($1::json) AS t(input text, record_offset int8, url text, site text, date text,
+                    title text, status text, reason text, words int4, score float8, spin_rate float8, spans text, trace text, n int8)
               ORDER BY n
              ON CONFLICT (input, record_offset) DO NOTHING`,
-            [col("input"), col("record_offset"), col("url"), col("site"), col("date"), col("title"), col("status"), col("reason"),
-              col("words"), col("score"), col("spin_rate"), col("spans"), col("trace")]);
+            [json]);
           written += res.rowCount ?? 0;
         }
         // The batch row too: a batch nobody planned is recorded as it completes.
