@@ -43,6 +43,7 @@ t("openStore picks PostgreSQL for postgres:// and postgresql:// URLs; the schema
   const again = await openStore(url.replace(/^postgresql:/, "postgres:"));
   assert.equal(await again.documentCount(), 1);
   const st = await again.stats();
+  assert.equal(st.documents, 1, "the counted documents agree with the document counter");
   assert.equal(st.schemaVersion, PG_SCHEMA_VERSION);
   assert.ok(st.storeBytes > 0);
   await again.close();

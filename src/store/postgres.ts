@@ -40,6 +40,9 @@ const MIGRATIONS: SchemaSpec["migrations"] = [
         level smallint NOT NULL,
         text text NOT NULL
       );
+      -- documentCount() runs at every trace; count(*) would scan millions of rows each time.
+      CREATE TABLE ${s}.doc_count (n bigint NOT NULL);
+      INSERT INTO ${s}.doc_count VALUES (0);
       CREATE TABLE ${s}.postings (h integer NOT NULL, d integer NOT NULL, PRIMARY KEY (h, d));
       CREATE TABLE ${s}.channel (original text COLLATE "C" NOT NULL, spun text COLLATE "C" NOT NULL, count bigint NOT NULL,
         PRIMARY KEY (original, spun));
@@ -214,6 +217,8 @@ export class PostgresStore implements TraceStore {
         }
         await flush();
         const added = ids.filter((x) => x !== null).length;
+        // Last, so concurrent writers hold the counter's row lock only until their commit.
+        if (added > 0) await c.query(`UPDATE ${this.s}.doc_count SET n = n + $1`, [added]);
         return { ids, added, duplicates: docs.length - added };
       });
     });
@@ -262,7 +267,7 @@ export class PostgresStore implements TraceStore {
   }
 
   documentCount(): Promise<number> {
-    return this.run(async () => Number((await this.query<{ n: string }>(`SELECT count(*) AS n FROM ${this.s}.docs`))[0].n));
+    return this.run(async () => Number((await this.query<{ n: string }>(`SELECT n FROM ${this.s}.doc_count`))[0].n));
   }
 
   stats(): Promise<StoreStats> {

@@ -47,7 +47,7 @@ t("default schema unspin_results beside a trace index in the same database; each
   await index.close();
   const tables = await sql(url, "SELECT table_schema || '.' || table_name AS t FROM information_schema.tables WHERE table_schema LIKE 'unspin_%' ORDER BY 1");
   assert.deepEqual(tables.map((r) => r.t), [
-    "unspin_index.channel", "unspin_index.docs", "unspin_index.meta", "unspin_index.postings", "unspin_index.store", "unspin_index.traces",
+    "unspin_index.channel", "unspin_index.doc_count", "unspin_index.docs", "unspin_index.meta", "unspin_index.postings", "unspin_index.store", "unspin_index.traces",
     "unspin_results.batches", "unspin_results.meta", "unspin_results.results", "unspin_results.store",
   ]);
   await assert.rejects(openResultStore(`${url}?schema=unspin_index`, { create: true }), is(/holds an unspin trace index, not a screening results store/));
