@@ -21,6 +21,8 @@ export interface PgLocation {
   display: string;
   /** host:port (or socket folder:port), for messages. */
   server: string;
+  host: string;
+  port: string;
   user: string;
   database: string;
 }
@@ -49,6 +51,8 @@ export function parsePgLocation(location: string, defaultSchema: string): PgLoca
     schema,
     display: display.href,
     server: host.startsWith("/") ? `${host} port ${port}` : `${host}:${port}`,
+    host,
+    port,
     user,
     database,
   };
@@ -160,7 +164,7 @@ export function describePgError(e: unknown, loc: PgLocation, what: string): Erro
     case "28000":
       return new UnspinError(`${at} refused user "${loc.user}": ${msg}`);
     case "3D000":
-      return new UnspinError(`${at} has no database "${loc.database}" (create it: createdb -h HOST -p PORT ${loc.database})`);
+      return new UnspinError(`${at} has no database "${loc.database}" (create it: createdb -h ${loc.host} -p ${loc.port} ${loc.database})`);
     case "42501":
       return new UnspinError(`permission denied on ${at} for user "${loc.user}": ${msg}`);
     case "25006":

@@ -76,7 +76,7 @@ t("clear errors: no index, other tables, a newer schema, a missing database, an 
   await assert.rejects(openStore(url), is(/newer unspin \(schema 2, this one reads up to 1\)/));
   const u = new URL(server.url);
   u.pathname = "/unspin_no_such_db";
-  await assert.rejects(openStore(u.href), is(/has no database "unspin_no_such_db"/));
+  await assert.rejects(openStore(u.href), is(new RegExp(`has no database "unspin_no_such_db" \\(create it: createdb -h 127\\.0\\.0\\.1 -p ${u.port} unspin_no_such_db\\)$`)));
   u.pathname = new URL(base).pathname;
   u.username = "unspin_nobody";
   await assert.rejects(openStore(u.href), is(/refused user "unspin_nobody": role "unspin_nobody" does not exist/));
