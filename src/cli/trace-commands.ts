@@ -176,7 +176,10 @@ async function indexAdd(paths: string[], flags: { db: string; batch: number; pro
   };
   let lastBytes = 0, lastDocs = 0;
   const t0 = performance.now();
+  // The store's own name for itself: a PostgreSQL URL without its password.
+  let where = flags.db;
   const result = await withIndex(flags.db, "write", async (ix) => {
+    where = ix.store.location;
     bar?.start(totalBytes, 0, { docs: 0, rate: 0 });
     const docs = readDocuments(files, {
       onIssue,
@@ -206,7 +209,7 @@ async function indexAdd(paths: string[], flags: { db: string; batch: number; pro
   else {
     const more = issues.length > MAX_SHOWN ? ` (${issues.length - MAX_SHOWN} not shown)` : "";
     process.stderr.write(
-      `unspin: indexed ${result.added} new document(s) from ${files.length} file(s) into ${flags.db}; ` +
+      `unspin: indexed ${result.added} new document(s) from ${files.length} file(s) into ${where}; ` +
       `${result.duplicates} already there; ${issues.length} skipped${more}; ${secs.toFixed(1)} s\n`);
   }
   if (result.seen === 0 && issues.length > 0) throw new UnspinError("no document could be read from the inputs");

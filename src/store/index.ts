@@ -1,20 +1,36 @@
 /** Store entry points: open a store by location; read learned substitutions for the restorer. */
 import { UnspinError } from "../errors.js";
+import { isPostgresUrl } from "./pg-common.js";
+import { PostgresStore, type PostgresOptions } from "./postgres.js";
 import { SqliteStore, type SqliteOptions } from "./sqlite.js";
 import type { ChannelPair, TraceStore } from "./types.js";
 
 export type { ChannelPair, TraceStore, StoreStats, StoredDocument, NewDocument, TraceRecord } from "./types.js";
 export { SqliteStore, SCHEMA_VERSION, APPLICATION_ID } from "./sqlite.js";
+export { PostgresStore, PG_SCHEMA_VERSION, PG_DEFAULT_SCHEMA } from "./postgres.js";
+export { isPostgresUrl } from "./pg-common.js";
+
+export type StoreOptions = SqliteOptions & PostgresOptions;
+
+/** application_id of a screening results database (src/screen/results/sqlite.ts), named in a refusal. */
+const RESULTS_APPLICATION_ID = 0x554e5352;
 
 /**
- * Open a store. Today every location is an SQLite file; a `postgres://` URL would select
- * a PostgreSQL back end implementing the same TraceStore interface.
+ * Open a store: a `postgres://` or `postgresql://` URL selects the PostgreSQL back end
+ * (schema `unspin_index`, or `?schema=NAME`), anything else is an SQLite file.
  */
-export function openStore(location: string, opts: SqliteOptions = {}): TraceStore {
-  if (/^postgres(ql)?:\/\//.test(location)) {
-    throw new UnspinError("PostgreSQL back end not implemented yet: use an SQLite file path");
+export async function openStore(location: string, opts: StoreOptions = {}): Promise<TraceStore> {
+  if (isPostgresUrl(location)) return PostgresStore.open(location, opts);
+  try {
+    return SqliteStore.open(location, opts);
+  } catch (e) {
+    // SQLite's refusal names the application id; a results database deserves its name.
+    const m = e instanceof UnspinError && /not an unspin index \(application id (-?\d+)\)/.exec(e.message);
+    if (m && Number(m[1]) === RESULTS_APPLICATION_ID) {
+      throw new UnspinError(`${location} is an unspin screening results database, not a trace index`);
+    }
+    throw e;
   }
-  return SqliteStore.open(location, opts);
 }
 
 /**
@@ -22,7 +38,7 @@ export function openStore(location: string, opts: SqliteOptions = {}): TraceStor
  * restorer's channel model: `restore --db PATH`. Opens the store read-only.
  */
 export async function learnedSubstitutions(location: string): Promise<ChannelPair[]> {
-  const store = openStore(location, { readOnly: true });
+  const store = await openStore(location, { readOnly: true });
   try {
     return await store.learnedSubstitutions();
   } finally {

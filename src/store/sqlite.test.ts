@@ -5,18 +5,11 @@ import path from "node:path";
 import { test } from "node:test";
 import Database from "better-sqlite3";
 import { UnspinError } from "../errors.js";
-import { learnedSubstitutions, openStore } from "./index.js";
+import { doc, traceStoreContract } from "./contract.js";
+import { openStore } from "./index.js";
 import { APPLICATION_ID, SCHEMA_VERSION, SqliteStore } from "./sqlite.js";
-import type { NewDocument } from "./types.js";
 
 const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), "unspin-store-"));
-
-function doc(n: number, text = `document number ${n}`): NewDocument {
-  const hash = new Uint8Array(16);
-  new DataView(hash.buffer).setUint32(0, n);
-  hash[15] = text.length & 255;
-  return { hash, text, words: 3, shingles: [n * 8, n * 8 + 16, 800], level: 0, extId: `d${n}` };
-}
 
 test("creates a versioned, marked schema and reopens it", async () => {
   const file = path.join(tmp(), "a.db");
@@ -31,29 +24,6 @@ test("creates a versioned, marked schema and reopens it", async () => {
   const r = SqliteStore.open(file);
   assert.equal(await r.getMeta("k"), "v");
   await r.close();
-});
-
-test("adds atomically, dedupes by content hash, looks postings up with a cap", async () => {
-  const s = SqliteStore.open(path.join(tmp(), "b.db"), { create: true });
-  const r1 = await s.addBatch([doc(1), doc(2), doc(1)]);
-  assert.equal(r1.added, 2);
-  assert.equal(r1.duplicates, 1);
-  assert.equal(r1.ids[2], null);
-  const r2 = await s.addBatch([doc(1), doc(2)]);
-  assert.equal(r2.added, 0);
-  assert.deepEqual(await s.hasHashes([doc(1).hash, doc(3).hash]), [true, false]);
-  assert.equal(await s.documentCount(), 2);
-  const l = await s.lookup([8, 800, 12345], 1);
-  assert.deepEqual(l.postings.get(8), [r1.ids[0]! * 4]);
-  assert.ok(l.common.has(800), "a shingle in more documents than the cap is reported as common");
-  assert.ok(!l.postings.has(12345));
-  const docs = await s.getDocuments([r1.ids[1]!]);
-  assert.equal(docs[0].text, "document number 2");
-  assert.equal(docs[0].extId, "d2");
-  const st = await s.stats();
-  assert.equal(st.documents, 2);
-  assert.equal(st.postings, 6);
-  await s.close();
 });
 
 test("recent postings are merged into the main table once there are enough; lookups see both", async () => {
@@ -103,20 +73,6 @@ test("a schema v1 index (postings in one table) is migrated on open and keeps it
   assert.equal((await s.lookup([800], 10)).postings.get(800)?.length, 2);
   assert.equal(r.added, 1);
   await s.close();
-});
-
-test("channel table: learned counts accumulate; traces fold in once", async () => {
-  const file = path.join(tmp(), "c.db");
-  const s = SqliteStore.open(file, { create: true });
-  await s.addChannelCounts([{ original: "military", spun: "navy", count: 2 }]);
-  await s.addChannelCounts([{ original: "military", spun: "navy", count: 1 }]);
-  assert.equal(await s.recordTrace({ copyHash: "aa", docId: 1, score: 0.99, kind: "spun", pairs: [{ original: "said", spun: "stated" }, { original: "military", spun: "navy" }] }), true);
-  assert.equal(await s.recordTrace({ copyHash: "aa", docId: 1, score: 0.99, kind: "spun", pairs: [] }), false, "the same trace is logged once");
-  assert.deepEqual(await s.learnPending(), { traces: 1, pairs: 2 });
-  assert.deepEqual(await s.learnPending(), { traces: 0, pairs: 0 }, "learning twice adds nothing");
-  await s.close();
-  const pairs = await learnedSubstitutions(file);
-  assert.deepEqual(pairs, [{ original: "military", spun: "navy", count: 4 }, { original: "said", spun: "stated", count: 1 }]);
 });
 
 test("clear errors: missing, not SQLite, another program's database, newer schema, corrupt", async () => {
@@ -173,6 +129,13 @@ test("locked database: a clear error after the busy timeout; read-only store ref
   await ro.close();
 });
 
-test("openStore refuses PostgreSQL URLs with a clear message (not implemented)", () => {
-  assert.throws(() => openStore("postgres://localhost/x"), UnspinError);
+test("openStore opens SQLite files, and a postgres:// URL with a clear one-line error when no server answers", async () => {
+  const file = path.join(tmp(), "o.db");
+  const s = await openStore(file, { create: true });
+  assert.equal(s.backend, "sqlite");
+  await s.close();
+  await assert.rejects(openStore("postgres://localhost:1/x", { connectTimeoutMs: 2000 }),
+    (e: Error) => e instanceof UnspinError && /^cannot connect to PostgreSQL at localhost:1: /.test(e.message) && !e.message.includes("\n"));
 });
+
+traceStoreContract("sqlite", async () => SqliteStore.open(path.join(tmp(), "contract.db"), { create: true }));

@@ -7,7 +7,7 @@
  * alignment (align.ts), and scored by a calibrated logistic model (score.ts).
  */
 import { UnspinError } from "../errors.js";
-import { SqliteStore, type SqliteOptions } from "../store/sqlite.js";
+import { openStore, type StoreOptions } from "../store/index.js";
 import type { StoreStats, StoredDocument, TraceStore } from "../store/types.js";
 import { align, prepareCopy, type AlignedSubstitution, type Alignment } from "./align.js";
 import {
@@ -79,7 +79,7 @@ export interface DetailedMatch extends TraceMatch {
   features: Features;
 }
 
-export interface OpenOptions extends SqliteOptions {
+export interface OpenOptions extends StoreOptions {
   /** A lexicon to use instead of the project's (tests). */
   lexicon?: TraceLexicon;
 }
@@ -311,10 +311,10 @@ export class TraceIndex {
   }
 }
 
-/** Open (by default creating) a trace index in an SQLite file. */
+/** Open (by default creating) a trace index: an SQLite file, or a `postgres://` URL. */
 export async function openIndex(path: string, opts: OpenOptions = {}): Promise<TraceIndex> {
   const lex = opts.lexicon ?? (await loadTraceLexicon());
-  const store = SqliteStore.open(path, { create: true, ...opts });
+  const store = await openStore(path, { create: true, ...opts });
   const index = new TraceIndex(store, lex);
   try {
     await index.init();
