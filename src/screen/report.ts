@@ -22,7 +22,16 @@ export interface ReportOptions {
   title?: string;
   /** Printed in the report; default now. Pass it for reproducible output. */
   generatedAt?: Date;
+  /** Spans shown for each page, its most confident (default SPANS_SHOWN; MAX_SPANS shows all a page has). */
+  spansPerPage?: number;
 }
+
+/**
+ * Spans shown for each page by default. Each costs about 200 bytes (two contexts of up to
+ * 60 characters): all 20 of 100 pages would make the file twice as large, and the first
+ * ten already show what a page's spinning looks like.
+ */
+export const SPANS_SHOWN = 10;
 
 /** Sites drawn in the site chart (the largest, by pages); the table lists every site of the summary. */
 export const CHART_SITES = 25;
@@ -30,15 +39,17 @@ export const CHART_SITES = 25;
 /** Length caps for untrusted strings, so that one hostile page cannot blow up the file. */
 const CAP = { title: 300, url: 300, href: 2048, site: 253, context: 160, span: 120, reason: 300, path: 120 };
 
-const HTML_ESCAPES: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };
+const HTML_ESCAPES: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;", "\u2028": "&#x2028;", "\u2029": "&#x2029;" };
 
 /**
  * Text safe in HTML content and in quoted attribute values. Control characters (never
- * meaningful in page text, some invalid in HTML) and lone surrogates become U+FFFD.
+ * meaningful in page text, some invalid in HTML) and lone surrogates become U+FFFD; line and
+ * paragraph separators are written as references, so the file has none raw (tools that
+ * embed HTML in JavaScript strings break on them).
  */
 export function escapeHtml(s: string): string {
   return s
-    .replace(/[&<>"']/g, (c) => HTML_ESCAPES[c])
+    .replace(/[&<>"'\u2028\u2029]/g, (c) => HTML_ESCAPES[c])
     .replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, "\uFFFD");
 }
 
@@ -119,7 +130,7 @@ export function renderReport(summary: ScreenSummary, opts: ReportOptions = {}): 
     renderFigures(summary),
     renderScores(summary, data),
     renderSites(summary, data),
-    renderWorst(summary),
+    renderWorst(summary, Math.max(0, opts.spansPerPage ?? SPANS_SHOWN)),
     renderProblems(summary),
     `<footer><p>Made by unspin from the run's results database. Scores are calibrated probabilities that a page was machine-spun; a marked span is a word the model finds out of place, with the word it probably replaced. Charts drawn with uPlot (MIT licence, included in this file).</p></footer>`,
     `<script type="application/json" id="report-data">${jsonForScript(data)}</script>`,
@@ -244,23 +255,23 @@ function siteRow(s: SiteSummary): string {
   );
 }
 
-function renderWorst(summary: ScreenSummary): string {
+function renderWorst(summary: ScreenSummary, spansShown: number): string {
   const lines = [`<section id="worst">`, `<h2>Highest-scoring pages</h2>`];
   if (summary.worst.length === 0) {
     lines.push(`<p class="empty">No analysed pages yet.</p>`, `</section>`);
     return lines.join("\n");
   }
   lines.push(
-    `<p class="note">Each page's suspicious spans, most confident first: the word as published is marked, followed by the word it probably replaced and the model's confidence.</p>`,
+    `<p class="note">Under each page, its most confident suspicious spans: the wording as published is <mark>marked</mark>, followed by <i>→ the wording it probably replaced</i> and the model's confidence.</p>`,
     `<table class="worst"><thead><tr><th class="n">#</th><th>Page</th><th>Site</th><th>Date</th><th class="n">Score</th><th class="n">Spin rate</th><th>Source match</th></tr></thead>`,
-    ...summary.worst.map((p, i) => worstRows(p, i + 1)),
+    ...summary.worst.map((p, i) => worstRows(p, i + 1, spansShown)),
     `</table>`,
     `</section>`,
   );
   return lines.join("\n");
 }
 
-function worstRows(p: PageResult, rank: number): string {
+function worstRows(p: PageResult, rank: number, spansShown: number): string {
   const page = [linkOrText(p.url, "(no URL)")];
   if (p.title) page.push(`<div class="title">${esc(p.title, CAP.title)}</div>`);
   page.push(`<div class="where">${escapeHtml(clipStart(p.input, CAP.path))} @ ${fmtInt(p.offset)}</div>`);
@@ -268,9 +279,11 @@ function worstRows(p: PageResult, rank: number): string {
     `<tr><td class="n">${rank}</td><td class="page">${page.join("")}</td><td class="site">${p.site ? esc(p.site, CAP.site) : "—"}</td>` +
     `<td class="date">${fmtDate(p.date)}</td><td class="n">${p.score === null ? "—" : fmtScore(p.score)}</td>` +
     `<td class="n">${p.spinRate === null ? "—" : pct(p.spinRate)}</td><td class="trace">${traceCell(p)}</td></tr>`;
-  const spans = p.spans.length
-    ? `<ol class="spans">${p.spans.map((s) => spanItem(s)).join("")}</ol>`
-    : `<p class="empty">No suspicious spans recorded.</p>`;
+  const shown = p.spans.slice(0, spansShown);
+  const hidden = p.spans.length - shown.length;
+  let spans = shown.length ? `<ol class="spans">${shown.map(spanItem).join("")}</ol>` : "";
+  if (hidden > 0) spans += `<p class="more">${shown.length ? "And " : ""}${hidden} more span${hidden === 1 ? "" : "s"}, less confident, not shown.</p>`;
+  if (p.spans.length === 0) spans = `<p class="empty">No suspicious spans recorded.</p>`;
   return `<tbody class="page">${row}<tr class="spans"><td></td><td colspan="6">${spans}</td></tr></tbody>`;
 }
 
@@ -287,11 +300,11 @@ function spanItem(s: ScreenSpan): string {
   // Ellipses where the context stops short of the text around it.
   const lead = s.start > s.before.length ? "…" : "";
   const tail = s.after.length > 0 ? "…" : "";
+  // Terse markup: a report holds a thousand of these. <bdi> keeps each piece's text direction to itself.
+  const conf = Number.isFinite(s.confidence) ? `${Math.round(s.confidence * 100)}%` : "";
   return (
-    `<li><span class="ctx">${lead}${escapeHtml(clipStart(s.before, CAP.context))}</span>` +
-    `<mark>${esc(s.text, CAP.span)}</mark> ` +
-    `<span class="orig">(probably <q>${esc(s.replacement, CAP.span)}</q>, ${pct(s.confidence)})</span>` +
-    `<span class="ctx">${esc(s.after, CAP.context)}${tail}</span></li>`
+    `<li><bdi>${lead}${escapeHtml(clipStart(s.before, CAP.context))}</bdi><mark>${esc(s.text, CAP.span)}</mark> ` +
+    `<i>→ ${esc(s.replacement, CAP.span)}</i> <small>${conf}</small><bdi>${esc(s.after, CAP.context)}${tail}</bdi></li>`
   );
 }
 
@@ -432,9 +445,11 @@ tbody.page > tr:first-child > td { border-top: 2px solid var(--line); border-bot
 tr.spans > td { padding-top: 0; }
 ol.spans { margin: 2px 0 10px; padding-left: 1.6em; font-size: .88rem; }
 ol.spans li { margin: 2px 0; }
-.ctx, mark, .orig, q { unicode-bidi: isolate; }
+mark, ol.spans i { unicode-bidi: isolate; }
 mark { background: var(--mark); color: inherit; padding: 0 2px; border-radius: 2px; }
-.orig { color: #1d6a3a; }
+ol.spans i, .note i { font-style: normal; color: #1d6a3a; }
+ol.spans small { color: var(--muted); }
+.more { margin: 0 0 10px; color: var(--muted); font-size: .85rem; }
 footer { margin-top: 40px; border-top: 1px solid var(--line); padding-top: 8px; }
 @media print {
   :root { font-size: 11pt; }
