@@ -49,6 +49,10 @@ export const REPORT_CLIENT_JS = `(() => {
     const base = bins.map((b) => (isSpun(b) ? null : b.count));
     const spun = bins.map((b) => (isSpun(b) ? b.count : null));
     const max = Math.max(1, ...bins.map((b) => b.count));
+    // Ticks at 0 and the powers of ten up to the largest bin.
+    const ticks = [0];
+    for (let p = max >= 1000 ? 10 : 1; p <= max * 1.15; p *= 10) ticks.push(p);
+    const short = (v) => (v >= 1e6 ? v / 1e6 + "M" : v >= 1e3 ? v / 1e3 + "k" : String(v));
     const readout = el.parentElement.querySelector(".readout");
     const u = new uPlot({
       width: widthOf(el),
@@ -62,7 +66,7 @@ export const REPORT_CLIENT_JS = `(() => {
       },
       axes: [
         { font: FONT, stroke: colors.text, grid: { stroke: colors.grid, width: 1 }, values: (u, s) => s.map((v) => v.toFixed(1)), label: "score", labelFont: FONT },
-        { font: FONT, stroke: colors.text, grid: { stroke: colors.grid, width: 1 }, values: (u, s) => s.map((v) => (v >= 1000 ? int(v) : String(v))), label: "pages (log scale)", labelFont: FONT, size: 60 },
+        { font: FONT, stroke: colors.text, grid: { stroke: colors.grid, width: 1 }, splits: () => ticks, filter: (u, s) => s, values: (u, s) => s.map((v) => (v == null ? "" : short(v))), label: "pages (log scale)", labelFont: FONT, size: 56 },
       ],
       series: [
         {},
@@ -134,7 +138,7 @@ export const REPORT_CLIENT_JS = `(() => {
       },
       axes: [
         { scale: "x", side: 3, font: FONT, stroke: colors.text, grid: { show: false }, ticks: { show: false }, splits: () => xs, values: (u, sp) => sp.map((i) => labels[i] ?? ""), size: labelWidth + 16, gap: 6 },
-        { scale: "y", side: 2, font: FONT, stroke: colors.text, grid: { stroke: colors.grid, width: 1 }, values: (u, sp) => sp.map((v) => Math.round(v * 100) + "%"), label: "spun share", labelFont: FONT },
+        { scale: "y", side: 2, font: FONT, stroke: colors.text, grid: { stroke: colors.grid, width: 1 }, incrs: [0.1, 0.2, 0.25, 0.5], values: (u, sp) => sp.map((v) => Math.round(v * 100) + "%"), label: "spun share", labelFont: FONT },
       ],
       series: [
         {},

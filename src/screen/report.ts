@@ -147,9 +147,9 @@ export function renderReport(summary: ScreenSummary, opts: ReportOptions = {}): 
 
 function renderHeader(summary: ScreenSummary, title: string, generated: string): string {
   const run = summary.run;
-  const meta: string[] = [`Generated ${escapeHtml(generated.slice(0, 16).replace("T", " "))} UTC`];
+  const meta: string[] = [`Generated ${fmtTime(generated)}`];
   if (run) {
-    meta.push(`run started ${esc(run.started, 40)}`);
+    meta.push(`run started ${fmtTime(run.started)}`);
     meta.push(`unspin ${esc(run.unspinVersion, 40)}`);
     meta.push(`spun means a score of at least ${fmtScore(run.spunThreshold)}`);
   }
@@ -389,6 +389,12 @@ function fmtDate(d: string | null): string {
   return /^\d{4}-\d{2}-\d{2}/.test(d) ? d.slice(0, 10) : esc(d, 40);
 }
 
+/** An ISO date-time as "2026-11-30 08:00 UTC"; anything else as given. */
+function fmtTime(iso: string): string {
+  const t = /^\d{4}-\d{2}-\d{2}T/.test(iso) ? Date.parse(iso) : NaN;
+  return Number.isFinite(t) ? `${new Date(t).toISOString().slice(0, 16).replace("T", " ")} UTC` : esc(iso, 40);
+}
+
 function sha256(text: string): string {
   return `'sha256-${createHash("sha256").update(text, "utf8").digest("base64")}'`;
 }
@@ -459,6 +465,10 @@ footer { margin-top: 40px; border-top: 1px solid var(--line); padding-top: 8px; 
   figure, .figures div, tr, li { break-inside: avoid; }
   thead { display: table-header-group; }
   .readout, details.fallback:not([open]) { display: none; }
+  /* When printed without a beforeprint event (headless PDF), scale the canvases to the page. */
+  .uplot, .u-wrap { max-width: 100%; }
+  .u-wrap { height: auto !important; }
+  .uplot canvas { max-width: 100%; height: auto !important; }
   mark, .partial { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
 }
 `;
