@@ -10,7 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { chromium, type Browser, type Page } from "playwright-core";
-import { CHART_SITES, SPANS_SHOWN, chartData, escapeHtml, jsonForScript, renderReport, safeHref } from "./report.js";
+import { CHART_SITES, SPANS_SHOWN, chartData, escapeHtml, jsonForScript, renderReport, safeHref, showBidi } from "./report.js";
 import { MAX_SPANS, type PageResult, type ScreenSpan, type ScreenSummary } from "./types.js";
 
 const CHROMIUM = "/usr/bin/chromium";
@@ -165,6 +165,12 @@ test("escapeHtml: markup characters, controls and lone surrogates", () => {
   assert.equal(escapeHtml("x\uD800y\uDC00z"), "x\uFFFDy\uFFFDz");
   assert.equal(escapeHtml("\uD83D\uDE00 café"), "\uD83D\uDE00 café");
   assert.equal(escapeHtml("a\u2028b\u2029c"), "a&#x2028;b&#x2029;c");
+});
+
+test("showBidi: direction overrides in names are shown, not obeyed", () => {
+  assert.equal(showBidi(HOSTILE.bidi), "abc[U+202E]dcba.example");
+  assert.equal(showBidi("\u2067x\u2069\u200F"), "[U+2067]x[U+2069][U+200F]");
+  assert.equal(showBidi("مثال.example"), "مثال.example");
 });
 
 test("safeHref: only absolute http(s) URLs are linked", () => {
@@ -377,6 +383,7 @@ test("in chromium: offline, both charts drawn and painted, hostile strings stay 
     assert.equal(sites.bars, CHART_SITES, "site chart: one bar per site");
     assert.deepEqual(sites.labels, expectedSites.map((s) => s.site), "site chart: sites sorted by spun share");
     assert.ok(sites.labels!.includes(HOSTILE.closeScript));
+    assert.ok(sites.labels!.includes(showBidi(HOSTILE.bidi)));
     const nonzero = expectedSites.filter((s) => s.share > 0).length;
     assert.equal(nonzero, CHART_SITES - 1, "the sample has one site with nothing spun");
     assert.ok(sites.inked > 10_000, `site canvas is blank (${sites.inked} inked pixels)`);
@@ -408,7 +415,7 @@ test("in chromium: offline, both charts drawn and painted, hostile strings stay 
     assert.equal(dom.firstTitle, HOSTILE.img);
     assert.deepEqual(dom.marks, [HOSTILE.svg, HOSTILE.style]);
     assert.ok(dom.reasons.includes(HOSTILE.comment) && dom.reasons.includes(HOSTILE.attr));
-    for (const s of [HOSTILE.closeScript, HOSTILE.img, HOSTILE.entity, HOSTILE_URL]) assert.ok(dom.text.includes(s), `shown as text: ${s}`);
+    for (const s of [HOSTILE.closeScript, HOSTILE.img, HOSTILE.entity, HOSTILE_URL, showBidi(HOSTILE.bidi)]) assert.ok(dom.text.includes(s), `shown as text: ${s}`);
 
     assert.deepEqual(attempted, [], "no request beyond the file");
     assert.deepEqual(requests.filter((r) => r !== url), [], "the file was the only request");

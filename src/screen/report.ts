@@ -53,6 +53,15 @@ export function escapeHtml(s: string): string {
     .replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, "\uFFFD");
 }
 
+/**
+ * A name that identifies something (a site, a URL) with its bidirectional formatting
+ * characters made visible: "abc\u202Eelpmaxe.com" would otherwise display as another
+ * name. Prose (titles, span text) keeps them, inside isolating elements.
+ */
+export function showBidi(s: string): string {
+  return s.replace(/[\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/g, (c) => `[U+${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, "0")}]`);
+}
+
 /** The URL to link to, normalised, when it is an absolute http(s) URL; else null (shown as text only). */
 export function safeHref(url: string | null | undefined): string | null {
   if (!url || url.length > CAP.href) return null;
@@ -86,7 +95,7 @@ export interface ReportChartData {
 export function chartData(summary: ScreenSummary): ReportChartData {
   const sites = summary.sites
     .slice(0, CHART_SITES)
-    .map((s) => ({ site: clip(s.site, CAP.site), pages: s.pages, spun: s.spun, share: ratio(s.spun, s.pages) ?? 0 }))
+    .map((s) => ({ site: showBidi(clip(s.site, CAP.site)), pages: s.pages, spun: s.spun, share: ratio(s.spun, s.pages) ?? 0 }))
     .sort((a, b) => b.share - a.share || b.pages - a.pages || (a.site < b.site ? -1 : a.site > b.site ? 1 : 0));
   return {
     threshold: summary.run?.spunThreshold ?? null,
@@ -248,7 +257,7 @@ function renderSites(summary: ScreenSummary, data: ReportChartData): string {
 
 function siteRow(s: SiteSummary): string {
   return (
-    `<tr><td class="site">${esc(s.site, CAP.site)}</td><td class="n">${fmtInt(s.pages)}</td>` +
+    `<tr><td class="site">${esc(showBidi(s.site), CAP.site)}</td><td class="n">${fmtInt(s.pages)}</td>` +
     `<td class="n">${fmtShare(s.spun, s.pages)} <span class="count">(${fmtInt(s.spun)})</span></td>` +
     `<td class="n">${fmtShare(s.traced, s.pages)} <span class="count">(${fmtInt(s.traced)})</span></td>` +
     `<td class="n">${fmtScore(s.meanScore)}</td></tr>`
@@ -276,7 +285,7 @@ function worstRows(p: PageResult, rank: number, spansShown: number): string {
   if (p.title) page.push(`<div class="title">${esc(p.title, CAP.title)}</div>`);
   page.push(`<div class="where">${escapeHtml(clipStart(p.input, CAP.path))} @ ${fmtInt(p.offset)}</div>`);
   const row =
-    `<tr><td class="n">${rank}</td><td class="page">${page.join("")}</td><td class="site">${p.site ? esc(p.site, CAP.site) : "—"}</td>` +
+    `<tr><td class="n">${rank}</td><td class="page">${page.join("")}</td><td class="site">${p.site ? esc(showBidi(p.site), CAP.site) : "—"}</td>` +
     `<td class="date">${fmtDate(p.date)}</td><td class="n">${p.score === null ? "—" : fmtScore(p.score)}</td>` +
     `<td class="n">${p.spinRate === null ? "—" : pct(p.spinRate)}</td><td class="trace">${traceCell(p)}</td></tr>`;
   const shown = p.spans.slice(0, spansShown);
@@ -290,7 +299,7 @@ function worstRows(p: PageResult, rank: number, spansShown: number): string {
 function traceCell(p: PageResult): string {
   const t = p.trace;
   if (!t) return "—";
-  const name = t.title ? clip(t.title, CAP.title) : t.url ? clip(t.url, CAP.url) : t.extId ? clip(t.extId, CAP.url) : `document ${t.docId}`;
+  const name = t.title ? clip(t.title, CAP.title) : t.url ? clip(showBidi(t.url), CAP.url) : t.extId ? clip(t.extId, CAP.url) : `document ${t.docId}`;
   const href = safeHref(t.url);
   const source = href ? `<a href="${escapeHtml(href)}" rel="noopener noreferrer" target="_blank">${escapeHtml(name)}</a>` : `<span class="u">${escapeHtml(name)}</span>`;
   return `<span class="kind">${esc(t.kind, 40)}</span> ${fmtScore(t.score)}<div class="source">${source}</div>`;
@@ -331,7 +340,7 @@ function renderProblems(summary: ScreenSummary): string {
 function linkOrText(url: string | null, missing: string): string {
   if (!url) return `<span class="missing">${missing}</span>`;
   const href = safeHref(url);
-  const text = escapeHtml(clip(url, CAP.url));
+  const text = escapeHtml(clip(showBidi(url), CAP.url));
   return href ? `<a class="url" href="${escapeHtml(href)}" rel="noopener noreferrer" target="_blank">${text}</a>` : `<span class="url">${text}</span>`;
 }
 
