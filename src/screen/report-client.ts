@@ -128,7 +128,7 @@ export const REPORT_CLIENT_JS = `(() => {
     const labelWidth = Math.ceil(Math.max(...labels.map((l) => measure.measureText(l).width)));
     const u = new uPlot({
       width: widthOf(el),
-      height: 80 + 24 * s.length,
+      height: 100 + 26 * s.length,
       legend: { show: false },
       cursor: { drag: { x: false, y: false }, points: { show: false } },
       // Horizontal bars: the category scale runs down the left side, first site on top.
