@@ -39,7 +39,7 @@ export const REPORT_CLIENT_JS = `(() => {
     if (d) d.open = false;
   }
 
-  function histogram() {
+  function histogram(width) {
     const el = document.getElementById("chart-histogram");
     const bins = data.histogram;
     if (!el || bins.length === 0) return;
@@ -55,7 +55,7 @@ export const REPORT_CLIENT_JS = `(() => {
     const short = (v) => (v >= 1e6 ? v / 1e6 + "M" : v >= 1e3 ? v / 1e3 + "k" : String(v));
     const readout = el.parentElement.querySelector(".readout");
     const u = new uPlot({
-      width: widthOf(el),
+      width,
       height: 260,
       legend: { show: false },
       cursor: { drag: { x: false, y: false }, points: { show: false } },
@@ -112,10 +112,9 @@ export const REPORT_CLIENT_JS = `(() => {
       },
     }, [xs, base, spun], el);
     charts.push([u, el]);
-    collapseFallback(el);
   }
 
-  function sites() {
+  function sites(width) {
     const el = document.getElementById("chart-sites");
     const s = data.sites;
     if (!el || s.length === 0) return;
@@ -127,7 +126,7 @@ export const REPORT_CLIENT_JS = `(() => {
     measure.font = FONT;
     const labelWidth = Math.ceil(Math.max(...labels.map((l) => measure.measureText(l).width)));
     const u = new uPlot({
-      width: widthOf(el),
+      width,
       height: 100 + 26 * s.length,
       legend: { show: false },
       cursor: { drag: { x: false, y: false }, points: { show: false } },
@@ -165,15 +164,18 @@ export const REPORT_CLIENT_JS = `(() => {
       },
     }, [xs, ys], el);
     charts.push([u, el]);
-    collapseFallback(el);
   }
 
   function resize(width) {
     for (const [u, el] of charts) u.setSize({ width: width ?? widthOf(el), height: u.height });
   }
 
-  histogram();
-  sites();
+  // Both widths are read before either chart is inserted: one layout of the whole
+  // document, not one per chart (the pages table makes each costly).
+  const widths = new Map(["chart-histogram", "chart-sites"].map((id) => [id, document.getElementById(id)]).filter(([, el]) => el).map(([id, el]) => [id, widthOf(el)]));
+  histogram(widths.get("chart-histogram"));
+  sites(widths.get("chart-sites"));
+  for (const [, el] of charts) collapseFallback(el);
   let pending = false;
   window.addEventListener("resize", () => {
     if (pending) return;

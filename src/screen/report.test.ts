@@ -152,6 +152,15 @@ function plantHostile(s: ScreenSummary): void {
   s.problemReasons.push({ reason: h.comment, count: 3 }, { reason: h.attr, count: 2 });
 }
 
+const EMPTY: ScreenSummary = {
+  run: null,
+  counts: { pages: 0, problems: 0, spun: 0, traced: 0, batchesDone: 0, batchesTotal: 0, bytesDone: 0, bytesTotal: 0 },
+  histogram: [],
+  sites: [],
+  worst: [],
+  problemReasons: [],
+};
+
 const TYPICAL = { pages: 1_000_000, sites: 50, worst: 100, spans: 20 } as const;
 
 // ---------------------------------------------------------------------------------------------
@@ -233,15 +242,7 @@ test("renderReport: a 1M-page summary (50 sites, 100 pages with 20 spans) stays 
 test("renderReport: partial runs say so; an empty run renders", () => {
   const partial = renderReport(sampleSummary({ pages: 1000, sites: 3, worst: 2, spans: 1, partial: true }), { generatedAt: GENERATED });
   assert.match(partial, /<strong>Partial run:<\/strong> 412 of 1,000 batches done \(41\.2% of the input bytes\)/);
-  const empty: ScreenSummary = {
-    run: null,
-    counts: { pages: 0, problems: 0, spun: 0, traced: 0, batchesDone: 0, batchesTotal: 0, bytesDone: 0, bytesTotal: 0 },
-    histogram: [],
-    sites: [],
-    worst: [],
-    problemReasons: [],
-  };
-  const html = renderReport(empty, { generatedAt: GENERATED, title: HOSTILE.closeScript });
+  const html = renderReport(EMPTY, { generatedAt: GENERATED, title: HOSTILE.closeScript });
   assert.ok(!html.includes("Partial run"));
   assert.ok(!html.includes('id="chart-histogram"') && !html.includes('id="chart-sites"'));
   assert.match(html, /No analysed pages yet/);
@@ -433,6 +434,15 @@ test("in chromium: offline, both charts drawn and painted, hostile strings stay 
     }));
     assert.deepEqual(visible, { uplot: 0, open: 2, histRows: bins, pages: 100 });
     await noJs.close();
+
+    // An empty run: no charts to draw, and no error for their absence.
+    const emptyFile = join(dir, "empty.html");
+    writeFileSync(emptyFile, renderReport(EMPTY, { generatedAt: GENERATED }));
+    await page.goto(pathToFileURL(emptyFile).href);
+    await page.waitForSelector("html[data-ready='1']", { timeout: 30_000 });
+    assert.equal(await page.locator(".uplot").count(), 0);
+    assert.deepEqual(attempted, []);
+    assert.deepEqual(problems, []);
   } finally {
     await browser?.close();
     rmSync(dir, { recursive: true, force: true });

@@ -446,6 +446,10 @@ figure { margin: 12px 0 20px; }
 .readout { margin: 2px 0; min-height: 1.2em; font-size: .85rem; font-variant-numeric: tabular-nums; }
 details.fallback { margin-top: 6px; font-size: .9rem; }
 table { border-collapse: collapse; width: 100%; font-size: .9rem; }
+/* Fixed layout: the pages table is most of the document, and auto layout measures every cell of it. */
+table.worst { table-layout: fixed; }
+.worst th:nth-child(1) { width: 2.2em; } .worst th:nth-child(3) { width: 13%; } .worst th:nth-child(4) { width: 6.5em; }
+.worst th:nth-child(5) { width: 4em; } .worst th:nth-child(6) { width: 5.5em; } .worst th:nth-child(7) { width: 15%; }
 details table { width: auto; min-width: 320px; }
 th, td { text-align: left; vertical-align: top; padding: 4px 8px; border-bottom: 1px solid var(--line); }
 th { font-weight: 600; border-bottom-width: 2px; }
