@@ -242,6 +242,9 @@ test("renderReport: a 1M-page summary (50 sites, 100 pages with 20 spans) stays 
 test("renderReport: partial runs say so; an empty run renders", () => {
   const partial = renderReport(sampleSummary({ pages: 1000, sites: 3, worst: 2, spans: 1, partial: true }), { generatedAt: GENERATED });
   assert.match(partial, /<strong>Partial run:<\/strong> 412 of 1,000 batches done \(41\.2% of the input bytes\)/);
+  const unplanned = sampleSummary({ pages: 1000, sites: 3, worst: 2, spans: 1 });
+  unplanned.run!.planned = false;
+  assert.match(renderReport(unplanned, { generatedAt: GENERATED }), /<strong>Partial run:<\/strong> the 1,000 batches planned so far are done, but planning had not finished/);
   const html = renderReport(EMPTY, { generatedAt: GENERATED, title: HOSTILE.closeScript });
   assert.ok(!html.includes("Partial run"));
   assert.ok(!html.includes('id="chart-histogram"') && !html.includes('id="chart-sites"'));

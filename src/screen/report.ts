@@ -176,11 +176,10 @@ function renderHeader(summary: ScreenSummary, title: string, generated: string):
   const unplanned = run !== null && !run.planned;
   if (unfinished || unplanned) {
     const bytes = c.bytesTotal > 0 ? ` (${pct(c.bytesDone / c.bytesTotal)} of the input bytes)` : "";
-    const why = unplanned ? " Planning had not finished either, so more batches may follow." : "";
-    lines.push(
-      `<p class="partial" role="status"><strong>Partial run:</strong> ${fmtInt(c.batchesDone)} of ${fmtInt(c.batchesTotal)} batches done${bytes}. ` +
-        `The figures cover the pages screened so far.${why}</p>`,
-    );
+    const done = unfinished
+      ? `${fmtInt(c.batchesDone)} of ${fmtInt(c.batchesTotal)} batches done${bytes}.${unplanned ? " Planning had not finished either: more batches may follow." : ""}`
+      : `the ${fmtInt(c.batchesTotal)} batches planned so far are done, but planning had not finished: more may follow.`;
+    lines.push(`<p class="partial" role="status"><strong>Partial run:</strong> ${done} The figures cover the pages screened so far.</p>`);
   }
   lines.push(`</header>`);
   return lines.join("\n");
