@@ -9,7 +9,7 @@ import { loadLexicon } from "./lexicon/lexicon.js";
 import { Channel, DEFAULT_WEIGHTS, type ChannelLexicon, type ChannelWeights } from "./decode/channel.js";
 import { learnedMap, withLearned, type LearnedPair } from "./decode/learned.js";
 import { buildLattices, type Edge, type SentenceLattice } from "./decode/lattice.js";
-import { decodeSentence, edgeChannelScore, localChoices, type Choice, type DecodedSentence } from "./decode/viterbi.js";
+import { decodeSentence, edgeChannelScore, expectedChanges, localChoices, type Choice, type DecodedSentence } from "./decode/viterbi.js";
 import { spinProbability, type Calibration, type Evidence } from "./detect/score.js";
 import { editConfidence, defaultEditCalibration, type EditCalibration, type EditEvidence } from "./detect/confidence.js";
 import { UnspinError } from "./errors.js";
@@ -99,18 +99,25 @@ export interface AnalyzeOptions {
   scorePower?: number;
   /** Beta prior on the spin rate, in pseudo-words changed and unchanged. */
   ratePrior?: { changed: number; unchanged: number };
+  /** Fit the rate to expected changes under local posteriors (soft EM) instead of the best path's changes (default false: see README, Evaluation). */
+  softRate?: boolean;
   /** Fix the spin rate instead of fitting it to the text. */
   rate?: number;
-  /**
-   * A change is made when its calibrated confidence is at least this (default 0.5: a change is
-   * made when it is more likely right than wrong).
-   */
+  /** A change is made when its original has at least this raw local posterior (default 0.65)... */
   minConfidence?: number;
   /**
-   * Without an edit calibration (editCalibration: null), a change is also made when the words
-   * were changed with at least this raw probability (default 0.9), to the most likely original.
+   * ...or when the words were changed with at least this raw probability (1 − posterior of the
+   * text as it stands; default 0.9), to the most likely original: several originals may
+   * share the evidence ("were" / "are" for "have been") while the spun words are clearly wrong...
    */
   minChangeProbability?: number;
+  /**
+   * ...or when its calibrated confidence (the reported `confidence`) is at least this (default
+   * 0.5: the change is more likely right than wrong).
+   */
+  minCalibratedConfidence?: number;
+  /** No change is made below this calibrated confidence, whatever its raw posterior. */
+  confidenceFloor?: number;
   /** Called with every change the decoder considered, made or not (calibration, evaluation). */
   onCandidate?: (candidate: EditCandidate) => void;
 }
@@ -126,7 +133,7 @@ export interface EditCandidate {
   made: boolean;
 }
 
-export const DEFAULTS = { lmWeight: 0.85, beam: 5, maxCandidates: 16, pruneMargin: 4, minConfidence: 0.5, rawMinConfidence: 0.65, minChangeProbability: 0.9, rateIterations: 2, scorePower: 3, rateBeam: 2, initialRate: 0.1 } as const;
+export const DEFAULTS = { lmWeight: 0.85, beam: 5, maxCandidates: 16, pruneMargin: 4, minConfidence: 0.65, minCalibratedConfidence: 0.5, confidenceFloor: 0, minChangeProbability: 0.9, rateIterations: 2, scorePower: 3, rateBeam: 2, initialRate: 0.1 } as const;
 
 /** Beta prior on the spin rate: (a pseudo-changes) / (a + b pseudo-words). */
 const RATE_PRIOR = { changed: 1, unchanged: 30 };
@@ -143,7 +150,9 @@ export function analyze(text: string, options: AnalyzeOptions = {}): AnalysisRes
   const lmWeight = options.lmWeight ?? DEFAULTS.lmWeight;
   const beam = options.beam ?? DEFAULTS.beam;
   const editCalibration = options.editCalibration === undefined ? defaultEditCalibration() : options.editCalibration;
-  const minConfidence = options.minConfidence ?? (editCalibration === null ? DEFAULTS.rawMinConfidence : DEFAULTS.minConfidence);
+  const minConfidence = options.minConfidence ?? DEFAULTS.minConfidence;
+  const minCalibrated = options.minCalibratedConfidence ?? DEFAULTS.minCalibratedConfidence;
+  const floor = options.confidenceFloor ?? DEFAULTS.confidenceFloor;
   const minChangeProbability = options.minChangeProbability ?? DEFAULTS.minChangeProbability;
 
   const tokens = tokenize(text);
@@ -179,7 +188,11 @@ export function analyze(text: string, options: AnalyzeOptions = {}): AnalysisRes
   for (let it = 0; it < (options.rateIterations ?? DEFAULTS.rateIterations); it++) {
     narrow = decodeAll(fitted, rateBeam);
     let changed = 0;
-    for (const d of narrow) for (const e of d.path) if (e.original !== null) changed += e.to - e.from;
+    if (options.softRate ?? false) {
+      for (let s = 0; s < lattices.length; s++) changed += unchanged(narrow[s]) && !hasAlternatives(lattices[s]) ? 0 : expectedChanges(lattices[s], narrow[s], lm, { rate: fitted, lmWeight, beam: rateBeam });
+    } else {
+      for (const d of narrow) for (const e of d.path) if (e.original !== null) changed += e.to - e.from;
+    }
     const next = clamp(
       (changed + ratePrior.changed) / (eligible + ratePrior.changed + ratePrior.unchanged),
       RATE_BOUNDS[0],
@@ -219,7 +232,7 @@ export function analyze(text: string, options: AnalyzeOptions = {}): AnalysisRes
         if (edge.original === null) continue;
         const evidence = edgeEvidence(edge, lattice, tokens, lm, choice.chosen.probability, asWrittenP, rate, score);
         const confidence = editConfidence(evidence, editCalibration);
-        const made = editCalibration === null ? rawOk : confidence >= minConfidence;
+        const made = editCalibration === null ? rawOk : (rawOk && confidence >= floor) || confidence >= minCalibrated;
         const edit = makeEdit(text, tokens, lattice, edge, confidence, alternatives);
         if (edit === null) continue;
         options.onCandidate?.({ start: edit.start, end: edit.end, text: edit.text, replacement: edit.replacement, evidence, confidence, made });
@@ -319,11 +332,17 @@ function edgeEvidence(edge: Edge, lattice: SentenceLattice, tokens: Token[], lm:
     observed: sub?.observed ?? 0,
     senseRank: sub?.senseRank ?? 0,
     frequencyGain: meanUnigram(lm, edge.ids) - meanUnigram(lm, spunIds),
+    spunLogFreq: meanUnigram(lm, spunIds),
     posMismatch: posMismatch(sub?.pos, previous),
     lengthChange: (edge.to - edge.from) - edge.ids.length,
     rate,
     score,
   };
+}
+
+function hasAlternatives(l: SentenceLattice): boolean {
+  for (const list of l.edges) if (list.length > 1) return true;
+  return false;
 }
 
 function unchanged(d: DecodedSentence): boolean {

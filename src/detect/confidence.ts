@@ -7,7 +7,11 @@
  * few facts the decoder already has (the link's relation, whether real spinners were seen making
  * the swap, how much more common the original is than the spun words, whether the link's part of
  * speech can be the spun word's part of speech in its context, the document rate and score) turns
- * it into a probability. Its coefficients live in `edit-calibration.json` beside this file,
+ * it into a probability. Features that describe a spinner's habits rather than the decoder's
+ * reliability (the link's relation, its sense rank, whether real spinners were seen making the
+ * swap) are left out on purpose: the simulator that labels the training text does not share real
+ * spinners' habits (it never uses the observed pairs or the hand-written phrase table), so their
+ * fitted weights would teach the simulator, not spinners; the channel model already weighs them. Its coefficients live in `edit-calibration.json` beside this file,
  * fitted by `scripts/calibrate.ts` on simulator-spun Brown sections d–r (press sections a–c held
  * out for `npm run eval`).
  */
@@ -25,6 +29,8 @@ export interface EditEvidence {
   senseRank: number;
   /** log10 unigram of the original − that of the spun words (mean per word). */
   frequencyGain: number;
+  /** Mean log10 unigram probability of the spun words. */
+  spunLogFreq: number;
   /** 1 when the link's part of speech cannot be the spun word's in its context. */
   posMismatch: number;
   /** Spun words minus original words. */
@@ -40,13 +46,8 @@ export const EDIT_FEATURE_NAMES = [
   "logitChange",
   "logRate",
   "logitScore",
-  "similar",
-  "hyperOrHyponym",
-  "variant",
-  "phrase",
-  "observed",
-  "senseRank",
   "frequencyGain",
+  "spunLogFreq",
   "posMismatch",
   "lengthChange",
 ];
@@ -62,13 +63,8 @@ export function editFeatures(e: EditEvidence): number[] {
     logit(1 - e.asWritten),
     Math.log(Math.max(1e-4, e.rate)),
     logit(e.score, 1e-3),
-    e.relation === "similar" ? 1 : 0,
-    e.relation === "hypernym" || e.relation === "hyponym" ? 1 : 0,
-    e.relation === "variant" ? 1 : 0,
-    e.relation === "phrase" ? 1 : 0,
-    Math.log1p(e.observed),
-    Math.min(e.senseRank, 8) / 8,
     Math.max(-3, Math.min(3, e.frequencyGain)),
+    Math.max(-8, e.spunLogFreq) / 4,
     e.posMismatch,
     Math.abs(e.lengthChange),
   ];
