@@ -10,7 +10,7 @@ import { execFileSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { analyze, type AnalysisResult } from "../src/analyze.js";
+import { analyze, type AnalysisResult, type EditCandidate } from "../src/analyze.js";
 import { brownDocuments } from "../src/corpus/brown.js";
 import { spin } from "../src/spin/simulate.js";
 import { loadModel } from "../src/model/index.js";
@@ -70,14 +70,34 @@ if (process.argv.includes("--verbose")) {
   for (const { id, r } of cleanResults) for (const e of r.edits) console.log(`  clean edit ${id}: ${e.text} -> ${e.replacement} (${e.confidence})`);
 }
 
-// 3. Synthetic
+// 3. Synthetic; edit-confidence reliability over the edits made at both rates.
+/** Per bin of reported confidence: [edits, exact restorations, sum of raw posteriors / of calibrated confidences]. */
+const reliability = { raw: Array.from({ length: 10 }, () => [0, 0, 0]), calibrated: Array.from({ length: 10 }, () => [0, 0, 0]) };
+function tally(table: number[][], p: number, ok: boolean): void {
+  const b = table[Math.min(9, Math.floor(p * 10))];
+  b[0]++;
+  b[1] += ok ? 1 : 0;
+  b[2] += p;
+}
+function ece(table: number[][]): number {
+  const n = table.reduce((a, b) => a + b[0], 0);
+  return table.reduce((a, b) => a + (b[0] > 0 ? Math.abs(b[1] - b[2]) : 0), 0) / Math.max(1, n);
+}
 for (const rate of [0.1, 0.3]) {
   const spunScores: number[] = [];
   let labelled = 0, exact = 0, edits = 0, correctEdits = 0;
   docs.forEach((d, i) => {
     const s = spin(d.text, { rate, seed: 1000 + i, lexicon });
-    const r = analyze(s.text, opts);
+    const candidates: EditCandidate[] = [];
+    const r = analyze(s.text, { ...opts, onCandidate: (c) => candidates.push(c) });
     spunScores.push(r.score);
+    const right = new Set(s.substitutions.map((sub) => `${sub.start}:${sub.end}:${sub.original.toLowerCase()}`));
+    for (const c of candidates) {
+      if (!c.made) continue;
+      const ok = right.has(`${c.start}:${c.end}:${c.replacement.toLowerCase()}`);
+      tally(reliability.raw, c.evidence.posterior, ok);
+      tally(reliability.calibrated, c.confidence, ok);
+    }
     labelled += s.substitutions.length;
     edits += r.edits.length;
     // A label is restored exactly when an edit covers exactly its span with its original (case-insensitive).
@@ -90,4 +110,12 @@ for (const rate of [0.1, 0.3]) {
   });
   console.log(`synthetic ${rate * 100}% (${docs.length} docs, ${labelled} substitutions): detection AUROC ${auroc(cleanScores.slice(0, docs.length), spunScores).toFixed(3)}; restored exactly ${pct(exact / labelled)}; edits on a spun span ${pct(correctEdits / Math.max(1, edits))} of ${edits}; mean score ${(spunScores.reduce((a, b) => a + b, 0) / spunScores.length).toFixed(3)}`);
 }
+console.log("edit confidence reliability (synthetic 10 % and 30 %, edits made; right = span and original of a substitution):");
+console.log("  bin        raw posterior (before)      calibrated confidence (after)");
+for (let b = 0; b < 10; b++) {
+  const [n0, k0] = reliability.raw[b], [n1, k1] = reliability.calibrated[b];
+  const cell = (n: number, k: number) => (n > 0 ? `precision ${(k / n).toFixed(2)} of ${String(n).padStart(5)}` : `${"-".padStart(14)} of ${"0".padStart(5)}`);
+  console.log(`  ${(b / 10).toFixed(1)}-${((b + 1) / 10).toFixed(1)}    ${cell(n0, k0)}      ${cell(n1, k1)}`);
+}
+console.log(`  ECE: raw posterior ${ece(reliability.raw).toFixed(3)}, calibrated ${ece(reliability.calibrated).toFixed(3)}`);
 console.log(`speed during eval: ${Math.round(wordsTimed / (msTimed / 1000))} words/s (analyze, one core)`);

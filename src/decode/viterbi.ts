@@ -147,6 +147,8 @@ export function localChoices(
   decoded: DecodedSentence,
   lm: LanguageModel,
   opts: DecodeOptions,
+  /** Also give the places the best path leaves alone a choice (for expected change counts). */
+  everywhere = false,
 ): Choice[] {
   const n = lattice.edges.length;
   const path = decoded.path;
@@ -168,7 +170,7 @@ export function localChoices(
   while (k < path.length) {
     const p = path[k].from;
     const starts = lattice.edges[p];
-    if (path[k].original === null) {
+    if (path[k].original === null && !(everywhere && starts.length > 1)) {
       // Only changes need a confidence and alternatives; a word left alone is reported as is.
       k++;
       continue;
@@ -231,4 +233,22 @@ export function localChoices(
 /** The lower-case output of an edge; identity edges output the spun word's own form. */
 function outputOf(edge: Edge, lattice: SentenceLattice): string {
   return edge.original ?? `\u0001${lattice.tokens[edge.from]}`;
+}
+
+/**
+ * Expected number of changed words in a sentence under the local posteriors: at every place with
+ * alternatives (changed on the best path or not), the probability-weighted count of spun words the
+ * options change. The E-step of a soft fit of the spin rate: unlike a count of the best path's
+ * changes, it credits the spun words the decoder is unsure about.
+ */
+export function expectedChanges(lattice: SentenceLattice, decoded: DecodedSentence, lm: LanguageModel, opts: DecodeOptions): number {
+  let expected = 0;
+  for (const choice of localChoices(lattice, decoded, lm, opts, true)) {
+    for (const o of choice.options) {
+      let words = 0;
+      for (const e of o.edges) if (e.original !== null) words += e.to - e.from;
+      expected += o.probability * words;
+    }
+  }
+  return expected;
 }
