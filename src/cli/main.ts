@@ -13,6 +13,7 @@ import { readText, readTextPieces } from "../text/input.js";
 import { UnspinError } from "../errors.js";
 import { renderCheck, styleFor } from "./report.js";
 import { registerTraceCommands } from "./trace-commands.js";
+import { registerScreenCommands } from "./screen-commands.js";
 import { learnedPairsFrom } from "./learned.js";
 
 const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string };
@@ -149,6 +150,7 @@ export function buildProgram(): Command {
     });
 
   registerTraceCommands(program);
+  registerScreenCommands(program);
   return program;
 }
 
