@@ -7,6 +7,8 @@ import cliProgress from "cli-progress";
 import { writeFileSync } from "node:fs";
 import { UnspinError } from "../errors.js";
 import { openResultStore } from "../screen/results/index.js";
+import { listScreenInputs } from "../screen/inputs.js";
+import { isPostgresUrl } from "../store/index.js";
 import { renderReport } from "../screen/report.js";
 import { screenLocal, DEFAULT_RECORDS_PER_BATCH, DEFAULT_SPUN_THRESHOLD, type ScreenProgress } from "../screen/run.js";
 import { enqueueRun, redactUrl as redact, runWorker } from "../screen/queue.js";
@@ -72,6 +74,8 @@ export function registerScreenCommands(program: Command): void {
     .action(async (inputs: string[], flags: ScreenFlags) => {
       if (flags.resume && inputs.length > 0) throw new UnspinError("--resume continues the stored run with its own inputs: give no inputs with it");
       if (!flags.resume && inputs.length === 0) throw new UnspinError("nothing to screen: give WARC, JSONL or HTML files or folders (or --resume)");
+      // Inputs are checked before the results store is created, so a mistyped path leaves no file.
+      if (!flags.resume) await listScreenInputs(inputs);
       const settings = { paths: inputs, sources: flags.sources ?? null, recordsPerBatch: flags.batch, spunThreshold: flags.threshold, resume: flags.resume };
       if (flags.queue !== undefined) {
         await withResults(flags.out, true, async (store) => {
@@ -114,6 +118,7 @@ export function registerScreenCommands(program: Command): void {
     .option("--threads <n>", "worker threads (default: one per core)", positiveInt("--threads", 256))
     .option("--exit-when-idle", "stop when the queue has no batch left")
     .action(async (flags: { queue: string; out?: string; lm?: string; threads?: number; exitWhenIdle?: boolean }) => {
+      if (!isPostgresUrl(flags.queue)) throw new UnspinError(`--queue must be a postgres:// URL, not ${redact(flags.queue)}`);
       const out = flags.out ?? flags.queue;
       await withResults(out, false, async (store) => {
         const controller = new AbortController();

@@ -36,7 +36,14 @@ interface Slot {
 }
 
 /** The worker entry beside this module: `.ts` when running from source (tests, tsx), `.js` when built. */
-const WORKER_URL = new URL(import.meta.url.endsWith(".ts") ? "./worker.ts" : "./worker.js", import.meta.url);
+const FROM_SOURCE = import.meta.url.endsWith(".ts");
+const WORKER_URL = new URL(FROM_SOURCE ? "./worker.ts" : "./worker.js", import.meta.url);
+/** From source (tests), the thread registers tsx's loader first: module hooks do not carry over to threads. */
+function startWorker(init: WorkerInit): Worker {
+  if (!FROM_SOURCE) return new Worker(WORKER_URL, { workerData: init });
+  const boot = `import("tsx/esm/api").then((m) => { m.register(); return import(${JSON.stringify(WORKER_URL.href)}); })`;
+  return new Worker(boot, { eval: true, workerData: init });
+}
 
 export class ScreenPool {
   private slots: Slot[] = [];
@@ -60,7 +67,7 @@ export class ScreenPool {
 
   private spawn(init: WorkerInit): Promise<void> {
     return new Promise((resolve, reject) => {
-      const worker = new Worker(WORKER_URL, { workerData: init });
+      const worker = startWorker(init);
       const slot: Slot = { worker, busy: null };
       let ready = false;
       worker.on("message", (m: WorkerReply) => {

@@ -12,6 +12,7 @@
  */
 import PgBoss from "pg-boss";
 import { UnspinError } from "../errors.js";
+import { isPostgresUrl } from "../store/index.js";
 import { listScreenInputs } from "./inputs.js";
 import { ScreenPool, defaultThreads, type WorkerInit } from "./pool.js";
 import { pendingBatches, startRun, type RunSettings } from "./run.js";
@@ -25,12 +26,8 @@ export interface BatchJob {
   batch: Batch;
 }
 
-function isPostgres(location: string): boolean {
-  return /^postgres(ql)?:\/\//.test(location);
-}
-
 async function startBoss(url: string, opts: { supervise: boolean; maintenanceIntervalSeconds?: number }): Promise<PgBoss> {
-  if (!isPostgres(url)) throw new UnspinError(`--queue must be a postgres:// URL, not ${url}`);
+  if (!isPostgresUrl(url)) throw new UnspinError(`--queue must be a postgres:// URL, not ${url}`);
   const boss = new PgBoss({
     connectionString: url,
     application_name: "unspin",

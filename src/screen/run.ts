@@ -41,6 +41,8 @@ export async function startRun(store: ResultStore, s: RunSettings): Promise<RunI
     throw new UnspinError(`${store.location} already holds a screening run (of ${stored.inputs.join(", ")}); continue it with "unspin screen --resume --out ${store.location}" or write to another --out`);
   }
   if (s.paths === undefined || s.paths.length === 0) throw new UnspinError("nothing to screen: give WARC, JSONL or HTML files or folders");
+  // Inputs that cannot be listed stop the run before anything is stored.
+  if ((await listScreenInputs(s.paths)).length === 0) throw new UnspinError(`no pages to screen in ${s.paths.join(", ")}`);
   const run: RunInfo = {
     inputs: s.paths,
     sources: s.sources ?? null,
