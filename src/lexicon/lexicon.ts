@@ -398,6 +398,8 @@ class LexiconImpl implements Lexicon {
     if (hit === undefined) {
       hit = Object.freeze(this.expandSpun(surface, words));
       for (const s of hit) Object.freeze(s);
+      // Bounded: a screening run meets an open vocabulary, and memory must stay flat.
+      if (this.spunCache.size > 200_000) this.spunCache.clear();
       this.spunCache.set(surface, hit);
     }
     return hit;
@@ -684,6 +686,7 @@ class LexiconImpl implements Lexicon {
     let hit = this.fwdCache.get(surface);
     if (hit === undefined) {
       hit = Object.freeze(this.expandOriginal(surface, words));
+      if (this.fwdCache.size > 200_000) this.fwdCache.clear();
       this.fwdCache.set(surface, hit);
     }
     return hit;
