@@ -3,6 +3,7 @@
  *   analyze(text)      → { score, edits, restored, stats }   (check and restore)
  *   openIndex(path)    → add(docs), trace(text), learn()      (trace)
  *   spin(text, opts)   → a simulated spinner's output with labels
+ *   screenLocal(store, { paths })  → a crawl screened into a result store      (screen)
  */
 export {
   analyze,
@@ -24,4 +25,13 @@ export { tokenize, type Token } from "./text/tokenize.js";
 export { spin, type SpinOptions, type SpinResult } from "./spin/simulate.js";
 export { openIndex, TraceIndex, type TraceDocument, type TraceMatch, type TraceResult } from "./trace/index.js";
 export type { LearnedPair } from "./decode/learned.js";
+export { openStore, type TraceStore } from "./store/index.js";
+export { screenLocal, type LocalOptions, type ScreenProgress } from "./screen/run.js";
+export { enqueueRun, runWorker } from "./screen/queue.js";
+export { screenPage, type ScreenEngine } from "./screen/page.js";
+export { listScreenInputs } from "./screen/inputs.js";
+export { readRecords, planBatches } from "./screen/records.js";
+export { openResultStore } from "./screen/results/index.js";
+export { renderReport } from "./screen/report.js";
+export type { PageRecord, PageResult, ResultStore, ScreenSummary, Batch, ScreenInput } from "./screen/types.js";
 export { UnspinError } from "./errors.js";
