@@ -183,3 +183,34 @@ test("report: a self-contained page from the stored results", () => {
   assert.match(page, /<html/);
   assert.doesNotMatch(page, /<script[^>]+src=|<link[^>]+href="http/i, "nothing loaded from the network");
 });
+
+test("--sources: spun pages are traced to the clean page they were spun from", async () => {
+  const labelled = fs.readFileSync(path.join(dir, "labels", "pages.labels.jsonl"), "utf8").split("\n").filter(Boolean).map((l) => JSON.parse(l) as { url: string; spun: boolean; source: string | null });
+  const clean = new Set(labelled.filter((l) => !l.spun).map((l) => l.url));
+  const originals = path.join(dir, "originals.jsonl");
+  fs.writeFileSync(originals, fs.readFileSync(jsonl, "utf8").split("\n").filter((l) => {
+    try {
+      return clean.has((JSON.parse(l) as { url: string }).url);
+    } catch {
+      return false;
+    }
+  }).join("\n") + "\n");
+  const index = path.join(dir, "sources.db");
+  const add = cli(["index", "add", originals, "--db", index]);
+  assert.equal(add.status, 0, add.stderr);
+  const out = path.join(dir, "traced.db");
+  const r = cli(["screen", jsonl, "--out", out, "--sources", index, "--threads", "2", "--no-progress"]);
+  assert.equal(r.status, 0, r.stderr);
+  const byUrl = new Map((await stored(out)).map((x) => [x.url, x]));
+  let spunWithSource = 0;
+  for (const l of labelled) {
+    const res = byUrl.get(l.url)!;
+    if (!l.spun) assert.equal(res.trace?.kind, "verbatim", l.url);
+    else if (l.source !== null && clean.has(l.source)) {
+      spunWithSource++;
+      assert.equal(res.trace?.kind, "spun", l.url);
+      assert.equal(res.trace?.url, l.source);
+    } else assert.equal(res.trace, null, l.url);
+  }
+  assert.ok(spunWithSource >= 3, `spun copies of indexed pages: ${spunWithSource}`);
+});

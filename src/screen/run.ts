@@ -11,7 +11,7 @@ import { UnspinError } from "../errors.js";
 import { listScreenInputs } from "./inputs.js";
 import { ScreenPool, defaultThreads, type WorkerInit } from "./pool.js";
 import { planBatches } from "./records.js";
-import type { Batch, ResultCounts, ResultStore, RunInfo, ScreenInput } from "./types.js";
+import type { Batch, PageResult, ResultCounts, ResultStore, RunInfo, ScreenInput } from "./types.js";
 
 export const DEFAULT_RECORDS_PER_BATCH = 64;
 export const DEFAULT_SPUN_THRESHOLD = 0.5;
@@ -116,14 +116,33 @@ export async function screenLocal(store: ResultStore, opts: LocalOptions): Promi
   const inputBytes = inputs.reduce((s, i) => s + i.size, 0);
   let pagesThisRun = 0;
   const failures: string[] = [];
-  const progress = async (): Promise<ScreenProgress> => ({
-    ...(await store.counts(run.spunThreshold)),
-    planned: run.planned,
-    inputBytes,
-    pagesThisRun,
-    elapsedMs: performance.now() - t0,
-    failedBatches: failures.length,
-  });
+  // Counting the stored results is a scan: do it once, then count what each batch adds. Only
+  // the plan's totals are read again, at most once a second (planning adds to them).
+  const counts = await store.counts(run.spunThreshold);
+  let totalsRead = performance.now();
+  const progress = async (): Promise<ScreenProgress> => {
+    if (performance.now() - totalsRead > 1000) {
+      const fresh = await store.counts(run.spunThreshold);
+      counts.batchesTotal = fresh.batchesTotal;
+      counts.bytesTotal = fresh.bytesTotal;
+      totalsRead = performance.now();
+    }
+    return { ...counts, planned: run.planned, inputBytes, pagesThisRun, elapsedMs: performance.now() - t0, failedBatches: failures.length };
+  };
+  const tally = (batch: Batch, results: PageResult[], written: number) => {
+    // A batch already done (a retry) adds nothing.
+    if (written === 0 && results.length > 0) return;
+    counts.batchesDone++;
+    counts.bytesDone += batch.bytes;
+    for (const r of results) {
+      if (r.status !== "ok") counts.problems++;
+      else {
+        counts.pages++;
+        if (r.score !== null && r.score >= run.spunThreshold) counts.spun++;
+        if (r.trace !== null) counts.traced++;
+      }
+    }
+  };
   const inFlight = new Set<Promise<void>>();
   try {
     for await (const batch of pendingBatches(store, run, inputs)) {
@@ -138,8 +157,9 @@ export async function screenLocal(store: ResultStore, opts: LocalOptions): Promi
       const job: Promise<void> = pool
         .run(input, batch)
         .then(async (results) => {
-          await store.completeBatch(batch, results);
+          const { written } = await store.completeBatch(batch, results);
           pagesThisRun += results.length;
+          tally(batch, results, written);
           if (opts.onProgress) opts.onProgress(await progress());
         })
         .catch((e: unknown) => {
@@ -153,7 +173,7 @@ export async function screenLocal(store: ResultStore, opts: LocalOptions): Promi
     await Promise.allSettled(inFlight);
     await pool.close();
   }
-  const final = await progress();
+  const final: ScreenProgress = { ...(await store.counts(run.spunThreshold)), planned: run.planned, inputBytes, pagesThisRun, elapsedMs: performance.now() - t0, failedBatches: failures.length };
   if (failures.length > 0) {
     throw new UnspinError(`${failures.length} batch${failures.length === 1 ? "" : "es"} could not be screened (first: ${failures[0]}); the rest are stored: fix the cause and run "unspin screen --resume --out ${store.location}"`);
   }
