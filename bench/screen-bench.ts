@@ -163,7 +163,7 @@ async function queue(): Promise<void> {
       if (enq.status !== 0) throw new Error(enq.stderr);
       const t0 = performance.now();
       await Promise.all(Array.from({ length: workers }, () => new Promise<void>((resolve, reject) => {
-        const w = spawn(process.execPath, [bin, "worker", "--queue", dbUrl.href, "--threads", "1", "--exit-when-idle"], { stdio: ["ignore", "ignore", "inherit"] });
+        const w = spawn(process.execPath, [bin, "worker", "--queue", dbUrl.href, "--threads", "1", "--exit-when-idle"], { stdio: "ignore" });
         w.once("exit", (code) => (code === 0 ? resolve() : reject(new Error(`worker exited ${code}`))));
       })));
       const secs = (performance.now() - t0) / 1000;
