@@ -7,7 +7,7 @@
  * oversized JSONL line, an HTML page with no article, a binary or non-UTF-8 file or line)
  * are reported through `onIssue` and skipped.
  */
-import { createReadStream, promises as fsp, statSync } from "node:fs";
+import { createReadStream, promises as fsp, statSync, type Stats } from "node:fs";
 import path from "node:path";
 import { UnspinError } from "../errors.js";
 import { looksBinary } from "../text/input.js";
@@ -45,6 +45,16 @@ export function kindOf(file: string): InputKind {
   return "text";
 }
 
+/** A path's stat, or a one-line error naming it. */
+export function statInput(p: string): Stats {
+  try {
+    return statSync(p);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new UnspinError(code === "ENOENT" ? `no such file or folder: ${p}` : `cannot read ${p}: ${code}`);
+  }
+}
+
 /**
  * Expand paths (files and folders, recursively, in sorted order) into files with sizes. Hidden
  * files are passed over, and inside folders so are databases, archives and images unless `all`.
@@ -52,13 +62,7 @@ export function kindOf(file: string): InputKind {
 export async function listInputs(paths: string[], opts: { all?: boolean } = {}): Promise<{ file: string; size: number }[]> {
   const out: { file: string; size: number }[] = [];
   const walk = async (p: string, top: boolean): Promise<void> => {
-    let st;
-    try {
-      st = statSync(p);
-    } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code;
-      throw new UnspinError(code === "ENOENT" ? `no such file or folder: ${p}` : `cannot read ${p}: ${code}`);
-    }
+    const st = statInput(p);
     if (st.isDirectory()) {
       let entries: string[];
       try {

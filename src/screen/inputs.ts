@@ -9,7 +9,7 @@ import { promises as fsp, statSync } from "node:fs";
 import path from "node:path";
 import zlib from "node:zlib";
 import { UnspinError } from "../errors.js";
-import { listInputs } from "../ingest/index.js";
+import { listInputs, statInput } from "../ingest/index.js";
 import type { InputFormat, ScreenInput } from "./types.js";
 import { looksLikeHtml } from "./warc.js";
 
@@ -32,13 +32,7 @@ export async function listScreenInputs(paths: string[]): Promise<ScreenInput[]> 
     out.push(i);
   };
   for (const p of paths) {
-    let st;
-    try {
-      st = statSync(p);
-    } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code;
-      throw new UnspinError(code === "ENOENT" ? `no such file or folder: ${p}` : `cannot read ${p}: ${code}`);
-    }
+    const st = statInput(p);
     if (st.isDirectory()) {
       const { pages, inputs } = await walkFolder(p);
       folders.set(p, pages);
