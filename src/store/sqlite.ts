@@ -156,7 +156,8 @@ export class SqliteStore implements TraceStore {
     insertDoc: Database.Statement;
     insertPosting: Database.Statement;
     insertPostings: Database.Statement;
-    lookup: Database.Statement;
+    lookupCounts: Database.Statement;
+    lookupLists: Database.Statement;
     getDoc: Database.Statement;
     getMeta: Database.Statement;
     setMeta: Database.Statement;
@@ -259,10 +260,16 @@ export class SqliteStore implements TraceStore {
         "INSERT OR IGNORE INTO docs (hash, ext_id, url, title, date, words, level, text) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"),
       insertPosting: db.prepare("INSERT OR IGNORE INTO recent_postings (h, d) VALUES (?, ?)"),
       insertPostings: db.prepare(`INSERT OR IGNORE INTO recent_postings (h, d) VALUES ${Array(POSTINGS_PER_INSERT).fill("(?, ?)").join(", ")}`),
-      // The view is flattened: one index search per run, stopping at the limit, so a
-      // hash's postings are counted across all levels up to cap + 1.
-      lookup: db.prepare(
-        "SELECT d FROM postings WHERE h = @h UNION ALL SELECT d FROM recent_postings WHERE h = @h LIMIT @limit").pluck(),
+      // A lookup is two statements, whatever the number of hashes: a call costs more than
+      // the index searches it makes. First each hash's postings counted across all runs
+      // (the view is flattened: one search per run), stopping at cap + 1; then the lists
+      // of the hashes that are neither absent nor common.
+      lookupCounts: db.prepare(
+        `SELECT j.value, (SELECT count(*) FROM (SELECT 1 FROM postings WHERE h = j.value
+           UNION ALL SELECT 1 FROM recent_postings WHERE h = j.value LIMIT @limit)) FROM json_each(@hashes) j`).raw(),
+      lookupLists: db.prepare(
+        `SELECT h, d FROM postings WHERE h IN (SELECT value FROM json_each(@hashes))
+         UNION ALL SELECT h, d FROM recent_postings WHERE h IN (SELECT value FROM json_each(@hashes))`).raw(),
       getDoc: db.prepare("SELECT id, ext_id, url, title, date, words, text FROM docs WHERE id = ?"),
       getMeta: db.prepare("SELECT value FROM meta WHERE key = ?").pluck(),
       setMeta: db.prepare("INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value"),
@@ -417,13 +424,22 @@ export class SqliteStore implements TraceStore {
     return this.run(() => {
       const postings = new Map<number, number[]>();
       const common = new Set<number>();
-      const stmt = this.stmts.lookup;
-      for (const h of shingles) {
-        if (postings.has(h) || common.has(h)) continue;
-        const list = stmt.all({ h, limit: cap + 1 }) as number[];
-        if (list.length > cap) common.add(h);
-        else if (list.length > 0) postings.set(h, list);
+      const hashes = [...new Set(shingles)];
+      if (hashes.length === 0) return { postings, common };
+      const counts = this.stmts.lookupCounts.all({ limit: cap + 1, hashes: JSON.stringify(hashes) }) as [number, number][];
+      const wanted: number[] = [];
+      for (const [h, n] of counts) {
+        if (n > cap) common.add(h);
+        else if (n > 0) wanted.push(h);
       }
+      if (wanted.length === 0) return { postings, common };
+      for (const [h, d] of this.stmts.lookupLists.all({ hashes: JSON.stringify(wanted) }) as [number, number][]) {
+        const list = postings.get(h);
+        if (list) list.push(d);
+        else postings.set(h, [d]);
+      }
+      // Ascending, whichever runs the postings are in.
+      for (const list of postings.values()) list.sort((a, b) => a - b);
       return { postings, common };
     });
   }
