@@ -6,10 +6,12 @@
  * refused rather than altered. Batches are single transactions; documents are unique
  * by content hash, so an add interrupted at any point (kill -9 included) is completed
  * by running it again. Postings live in WITHOUT ROWID tables keyed (hash, doc), about
- * 12 bytes a posting, arranged as a log-structured merge: a batch's postings go to a
+ * 15 bytes a posting, arranged as a log-structured merge: a batch's postings go to a
  * small table of recent postings, which is flushed into a sorted run (a table of its own)
  * when it has grown; runs of similar size are merged into one when a level holds enough
- * of them (see `compactStep`). The view `postings` is the union of the runs.
+ * of them (see `compactStep`). The view `postings` is the union of the runs. Each flush
+ * or merge is a transaction of its own after the batch's; one cut short by a crash
+ * leaves the runs as they were, and the next batch added does it again.
  */
 import Database from "better-sqlite3";
 import fs from "node:fs";
@@ -117,7 +119,7 @@ export interface SqliteOptions {
 
 export interface MergeInfo {
   kind: "flush" | "merge";
-  /** Runs merged (0 for a flush of recent postings). */
+  /** Runs merged (none for a flush of recent postings). */
   inputs: number[];
   /** The new run, its level and its postings. */
   run: number;
@@ -233,6 +235,8 @@ export class SqliteStore implements TraceStore {
       db.pragma("journal_mode = WAL");
       db.pragma("synchronous = NORMAL");
       db.pragma("wal_autocheckpoint = 16384");
+      // A large merge is one transaction, and its size in the WAL: give the disk back after it.
+      db.pragma("journal_size_limit = 67108864");
     }
     db.pragma(`cache_size = ${-1024 * (opts.cacheMiB ?? 256)}`);
     db.pragma("temp_store = MEMORY");
