@@ -254,7 +254,7 @@ export class SqliteStore implements TraceStore {
       version = SCHEMA_VERSION;
     }
     const check = db.prepare("SELECT name FROM sqlite_master WHERE type IN ('table', 'view')").pluck().all() as string[];
-    const runIds = db.prepare("SELECT id FROM runs WHERE id > 0").pluck().all() as number[];
+    const runIds = check.includes("runs") ? db.prepare("SELECT id FROM runs WHERE id > 0").pluck().all() as number[] : [];
     for (const t of ["meta", "docs", "postings", "recent_postings", "runs", "channel", "traces", ...runIds.map(runTable)]) {
       if (!check.includes(t)) throw new UnspinError(`${this.location} is damaged: table "${t}" is missing`);
     }
