@@ -12,6 +12,7 @@ import { test } from "node:test";
 import { fileURLToPath } from "node:url";
 import Database from "better-sqlite3";
 import { UnspinError } from "../errors.js";
+import { HashFilter } from "./bloom.js";
 import { APPLICATION_ID, SCHEMA_VERSION, SqliteStore, type MergeInfo } from "./sqlite.js";
 import type { NewDocument, PostingLookup, TraceStore } from "./types.js";
 
@@ -141,6 +142,31 @@ test("flushes and merges keep a bounded number of runs and write each posting ab
   assert.ok(l.common.has(1000) && !l.postings.has(1000), "counted over all runs, not per run");
   await assertLookups(s, ref, "after 800 documents");
   await s.close();
+  // Each run's filter holds every hash of the run, and rules out most others.
+  const rdb = new Database(file, { readonly: true });
+  for (const { id, filter } of rdb.prepare("SELECT id, filter FROM runs WHERE id > 0").all() as { id: number; filter: Buffer }[]) {
+    const f = HashFilter.from(filter);
+    assert.ok(f, `run ${id} has a filter`);
+    const inRun = rdb.prepare(`SELECT DISTINCT h FROM postings_${id}`).pluck().all() as number[];
+    assert.ok(inRun.every((h) => f.has(h)), `run ${id}: no hash of the run ruled out`);
+    const inRunSet = new Set(inRun);
+    const others = [...ref.lists.keys()].filter((h) => !inRunSet.has(h));
+    assert.ok(others.filter((h) => f.has(h)).length <= Math.max(3, others.length * 0.03), `run ${id}: few false positives`);
+  }
+  rdb.close();
+});
+
+test("the hash filter: no false negatives, about 1 % false positives, stored bytes checked", () => {
+  const members = Array.from({ length: 20_000 }, (_, i) => Math.imul(i + 1, 2654435761) >>> 0);
+  const f = HashFilter.of(members);
+  assert.ok(members.every((h) => f.has(h)));
+  let fp = 0;
+  for (let i = 0; i < 100_000; i++) if (f.has(Math.imul(i + 1, 40503) ^ 0x5bd1e995)) fp++;
+  assert.ok(fp < 2000, `${fp} false positives in 100,000`);
+  const again = HashFilter.from(f.bytes);
+  assert.ok(again && members.every((h) => again.has(h)), "read back from its bytes");
+  assert.equal(HashFilter.from(new Uint8Array(12)), undefined, "not a power of two: no filter (the run is always searched)");
+  assert.equal(HashFilter.from(null), undefined);
 });
 
 test("a reader's lookups follow merges made by another connection", async () => {
@@ -151,12 +177,14 @@ test("a reader's lookups follow merges made by another connection", async () => 
   ref.note(batch, (await w.addBatch(batch)).ids);
   const r = SqliteStore.open(file, { readOnly: true });
   await assertLookups(r, ref, "before");
+  assert.equal(await r.documentCount(), 20);
   for (let b = 1; b < 12; b++) {
     batch = docs(b * 20, 20);
     ref.note(batch, (await w.addBatch(batch)).ids);
   }
   assert.ok(runs(file).length > 2, "runs were merged meanwhile");
   await assertLookups(r, ref, "after the writer's merges");
+  assert.equal(await r.documentCount(), 240, "the count follows the other connection's adds");
   await r.close();
   await w.close();
 });

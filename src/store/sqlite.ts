@@ -17,6 +17,7 @@ import Database from "better-sqlite3";
 import fs from "node:fs";
 import path from "node:path";
 import { UnspinError } from "../errors.js";
+import { HashFilter } from "./bloom.js";
 import type {
   AddBatchResult, ChannelPair, NewDocument, PostingLookup, StoreStats, StoredDocument, TraceRecord, TraceStore,
 } from "./types.js";
@@ -54,15 +55,16 @@ const MIGRATIONS: ((db: Database.Database) => void)[] = [
     db.exec("CREATE TABLE recent_postings (h INTEGER NOT NULL, d INTEGER NOT NULL, PRIMARY KEY (h, d)) WITHOUT ROWID");
   },
   (db) => {
-    // v3: the main postings table becomes run 1 (a rename: no posting is rewritten);
-    // `postings` becomes the view over the runs. Row 0 of `runs` counts recent_postings.
-    db.exec("CREATE TABLE runs (id INTEGER PRIMARY KEY, postings INTEGER NOT NULL)");
+    // v3: the main postings table becomes run 1 (a rename: no posting is rewritten, but
+    // its hashes are read for its filter); `postings` becomes the view over the runs.
+    // Row 0 of `runs` counts recent_postings.
+    db.exec("CREATE TABLE runs (id INTEGER PRIMARY KEY, postings INTEGER NOT NULL, filter BLOB)");
     const count = (t: string) => db.prepare(`SELECT count(*) FROM ${t}`).pluck().get() as number;
     const merged = count("postings");
     db.prepare("INSERT INTO runs (id, postings) VALUES (0, ?)").run(count("recent_postings"));
     if (merged > 0) {
       db.exec(`ALTER TABLE postings RENAME TO ${runTable(1)}`);
-      db.prepare("INSERT INTO runs (id, postings) VALUES (1, ?)").run(merged);
+      db.prepare("INSERT INTO runs (id, postings, filter) VALUES (1, ?, ?)").run(merged, runFilter(db, 1));
     } else {
       db.exec("DROP TABLE postings");
     }
@@ -73,13 +75,36 @@ const MIGRATIONS: ((db: Database.Database) => void)[] = [
 const runTable = (id: number) => `postings_${id}`;
 const POSTINGS_DDL = "(h INTEGER NOT NULL, d INTEGER NOT NULL, PRIMARY KEY (h, d)) WITHOUT ROWID";
 
-/** (Re)create the view `postings` over the runs listed in `runs`: lookups, stats and ad-hoc SQL read it. */
+/**
+ * (Re)create the view `postings` over the runs listed in `runs`: lookups, stats and ad-hoc
+ * SQL read it. Column `part` is the run's rank in id order, which lookups use to skip
+ * the runs whose filter rules a hash out.
+ */
 function createPostingsView(db: Database.Database): void {
   const ids = db.prepare("SELECT id FROM runs WHERE id > 0 ORDER BY id").pluck().all() as number[];
-  const arms = ids.map((id) => `SELECT h, d FROM ${runTable(id)}`);
+  const arms = ids.map((id, part) => `SELECT h, d, ${part} AS part FROM ${runTable(id)}`);
   db.exec("DROP VIEW IF EXISTS postings");
-  db.exec(`CREATE VIEW postings AS ${arms.length ? arms.join(" UNION ALL ") : "SELECT h, d FROM recent_postings WHERE 0"}`);
+  db.exec(`CREATE VIEW postings AS ${arms.length ? arms.join(" UNION ALL ") : "SELECT h, d, 0 AS part FROM recent_postings WHERE 0"}`);
 }
+
+/** The Bloom filter of a run's hashes, read from the run in key order. */
+function runFilter(db: Database.Database, id: number): Buffer {
+  let hashes = new Uint32Array(1 << 16);
+  let n = 0;
+  for (const h of db.prepare(`SELECT DISTINCT h FROM ${runTable(id)}`).pluck().iterate() as IterableIterator<number>) {
+    if (n === hashes.length) {
+      const grown = new Uint32Array(2 * n);
+      grown.set(hashes);
+      hashes = grown;
+    }
+    hashes[n++] = h;
+  }
+  const { bytes } = HashFilter.of(hashes, n);
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+}
+
+/** Run ranks a lookup mask can name (a JS number is exact to 2^53); beyond, no run is skipped. */
+const MASK_PARTS = 52;
 
 /**
  * Postings held in `recent_postings` before they are flushed into a run. A batch's
@@ -164,12 +189,20 @@ export class SqliteStore implements TraceStore {
     getMeta: Database.Statement;
     setMeta: Database.Statement;
     count: Database.Statement;
+    dataVersion: Database.Statement;
     runs: Database.Statement;
+    runIds: Database.Statement;
+    runFilter: Database.Statement;
     addRecent: Database.Statement;
   };
+  /** Filters of the runs, by id, read once: a run never changes. */
+  private filters = new Map<number, HashFilter | undefined>();
+  private lookupTx!: (shingles: number[], cap: number) => PostingLookup;
   private mergePostingsAt = MERGE_POSTINGS_AT;
   private levelRuns = LEVEL_RUNS;
   private onMerge?: (m: MergeInfo) => void;
+  /** Documents counted, and the data_version then; forgotten when this connection writes. */
+  private docCount?: { version: number; n: number };
 
   private constructor(readonly location: string, db: Database.Database, readOnly: boolean) {
     this.db = db;
@@ -265,12 +298,14 @@ export class SqliteStore implements TraceStore {
       insertPosting: db.prepare("INSERT OR IGNORE INTO recent_postings (h, d) VALUES (?, ?)"),
       insertPostings: db.prepare(`INSERT OR IGNORE INTO recent_postings (h, d) VALUES ${Array(POSTINGS_PER_INSERT).fill("(?, ?)").join(", ")}`),
       // A lookup is two statements, whatever the number of hashes: a call costs more than
-      // the index searches it makes. First each hash's postings counted across all runs
-      // (the view is flattened: one search per run), stopping at cap + 1; then the lists
-      // of the hashes that are neither absent nor common.
+      // the index searches it makes. First each hash's postings counted across all runs,
+      // stopping at cap + 1: the view is flattened into one search per run, made only
+      // when bit `part` of the hash's mask is set (its filter did not rule it out). Then
+      // the lists of the hashes that are neither absent nor common.
       lookupCounts: db.prepare(
-        `SELECT j.value, (SELECT count(*) FROM (SELECT 1 FROM postings WHERE h = j.value
-           UNION ALL SELECT 1 FROM recent_postings WHERE h = j.value LIMIT @limit)) FROM json_each(@hashes) j`).raw(),
+        `WITH q(h, m) AS (SELECT value ->> 0, value ->> 1 FROM json_each(@hashes))
+         SELECT h, (SELECT count(*) FROM (SELECT 1 FROM postings p WHERE p.h = q.h AND (q.m >> p.part) & 1
+           UNION ALL SELECT 1 FROM recent_postings r WHERE r.h = q.h LIMIT @limit)) FROM q`).raw(),
       lookupLists: db.prepare(
         `SELECT h, d FROM postings WHERE h IN (SELECT value FROM json_each(@hashes))
          UNION ALL SELECT h, d FROM recent_postings WHERE h IN (SELECT value FROM json_each(@hashes))`).raw(),
@@ -278,12 +313,17 @@ export class SqliteStore implements TraceStore {
       getMeta: db.prepare("SELECT value FROM meta WHERE key = ?").pluck(),
       setMeta: db.prepare("INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value"),
       count: db.prepare("SELECT count(*) FROM docs").pluck(),
+      dataVersion: db.prepare("PRAGMA data_version").pluck(),
       runs: db.prepare("SELECT id, postings FROM runs ORDER BY id"),
+      runIds: db.prepare("SELECT id FROM runs WHERE id > 0 ORDER BY id").pluck(),
+      runFilter: db.prepare("SELECT filter FROM runs WHERE id = ?").pluck(),
       addRecent: db.prepare("UPDATE runs SET postings = postings + ? WHERE id = 0"),
     };
     this.mergePostingsAt = Math.max(1, opts.mergePostingsAt ?? MERGE_POSTINGS_AT);
     this.levelRuns = Math.max(2, opts.levelRuns ?? LEVEL_RUNS);
     this.onMerge = opts.onMerge;
+    // One read transaction: the runs listed, the view, counts and lists of one snapshot.
+    this.lookupTx = db.transaction((shingles: number[], cap: number) => this.lookupIn(shingles, cap));
   }
 
   private run<T>(f: () => T): Promise<T> {
@@ -357,6 +397,7 @@ export class SqliteStore implements TraceStore {
         due = this.nextStep() !== null;
         return { ids, added, duplicates: batch.length - added };
       });
+      this.docCount = undefined;
       const result = tx.immediate(docs);
       // Flushes and merges come after the batch's commit, each in a transaction of its
       // own: a kill -9 during one loses no batch, and the next batch redoes it.
@@ -410,7 +451,7 @@ export class SqliteStore implements TraceStore {
       ? "SELECT h, d FROM recent_postings ORDER BY h, d"
       : inputs.map((r) => `SELECT h, d FROM ${runTable(r)}`).join(" UNION ALL ") + " ORDER BY 1, 2";
     const postings = db.prepare(`INSERT OR IGNORE INTO ${runTable(id)} (h, d) ${source}`).run().changes;
-    db.prepare("INSERT INTO runs (id, postings) VALUES (?, ?)").run(id, postings);
+    db.prepare("INSERT INTO runs (id, postings, filter) VALUES (?, ?, ?)").run(id, postings, runFilter(db, id));
     this.onMerge?.({ kind: step.kind, inputs, run: id, level: this.levelOf(postings), postings });
     if (step.kind === "flush") {
       db.exec("DELETE FROM recent_postings");
@@ -425,27 +466,43 @@ export class SqliteStore implements TraceStore {
   }
 
   lookup(shingles: number[], cap: number): Promise<PostingLookup> {
-    return this.run(() => {
-      const postings = new Map<number, number[]>();
-      const common = new Set<number>();
-      const hashes = [...new Set(shingles)];
-      if (hashes.length === 0) return { postings, common };
-      const counts = this.stmts.lookupCounts.all({ limit: cap + 1, hashes: JSON.stringify(hashes) }) as [number, number][];
-      const wanted: number[] = [];
-      for (const [h, n] of counts) {
-        if (n > cap) common.add(h);
-        else if (n > 0) wanted.push(h);
-      }
-      if (wanted.length === 0) return { postings, common };
-      for (const [h, d] of this.stmts.lookupLists.all({ hashes: JSON.stringify(wanted) }) as [number, number][]) {
-        const list = postings.get(h);
-        if (list) list.push(d);
-        else postings.set(h, [d]);
-      }
-      // Ascending, whichever runs the postings are in.
-      for (const list of postings.values()) list.sort((a, b) => a - b);
-      return { postings, common };
+    return this.run(() => this.lookupTx(shingles, cap));
+  }
+
+  private lookupIn(shingles: number[], cap: number): PostingLookup {
+    const postings = new Map<number, number[]>();
+    const common = new Set<number>();
+    const hashes = [...new Set(shingles)];
+    if (hashes.length === 0) return { postings, common };
+    const ids = this.stmts.runIds.all() as number[];
+    for (const id of this.filters.keys()) if (!ids.includes(id)) this.filters.delete(id);
+    for (const id of ids) {
+      if (!this.filters.has(id)) this.filters.set(id, HashFilter.from(this.stmts.runFilter.get(id) as Buffer | null));
+    }
+    const filters = ids.map((id) => this.filters.get(id));
+    const masked = hashes.map((h) => {
+      if (ids.length > MASK_PARTS) return [h, -1];
+      let m = 0;
+      filters.forEach((f, part) => {
+        if (!f || f.has(h)) m += 2 ** part;
+      });
+      return [h, m];
     });
+    const counts = this.stmts.lookupCounts.all({ limit: cap + 1, hashes: JSON.stringify(masked) }) as [number, number][];
+    const wanted: number[] = [];
+    for (const [h, n] of counts) {
+      if (n > cap) common.add(h);
+      else if (n > 0) wanted.push(h);
+    }
+    if (wanted.length === 0) return { postings, common };
+    for (const [h, d] of this.stmts.lookupLists.all({ hashes: JSON.stringify(wanted) }) as [number, number][]) {
+      const list = postings.get(h);
+      if (list) list.push(d);
+      else postings.set(h, [d]);
+    }
+    // Ascending, whichever runs the postings are in.
+    for (const list of postings.values()) list.sort((a, b) => a - b);
+    return { postings, common };
   }
 
   getDocuments(ids: number[]): Promise<StoredDocument[]> {
@@ -462,7 +519,13 @@ export class SqliteStore implements TraceStore {
   }
 
   documentCount(): Promise<number> {
-    return this.run(() => this.stmts.count.get() as number);
+    return this.run(() => {
+      // count(*) reads the whole hash index (a few ms at 1M documents, on every trace):
+      // kept until a commit, this connection's or another's (data_version).
+      const version = this.stmts.dataVersion.get() as number;
+      if (this.docCount?.version !== version) this.docCount = { version, n: this.stmts.count.get() as number };
+      return this.docCount.n;
+    });
   }
 
   stats(): Promise<StoreStats> {
