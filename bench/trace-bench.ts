@@ -45,6 +45,16 @@ async function corpus(count: number): Promise<{ file: string; temporary: boolean
   return { file, temporary: !CORPUS };
 }
 
+/** Bytes this process has had written to disk (Linux), to show write amplification; undefined elsewhere. */
+function writtenBytes(): number | undefined {
+  try {
+    const m = /^write_bytes: (\d+)$/m.exec(fs.readFileSync("/proc/self/io", "utf8"));
+    return m ? Number(m[1]) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 async function* take<T>(it: AsyncIterable<T>, n: number): AsyncGenerator<T> {
   if (n <= 0) return;
   for await (const x of it) {
@@ -108,7 +118,9 @@ async function ingest(n: number, file: string): Promise<string[]> {
   // CPU time as well as wall time: on a shared machine the wall figure is noisy.
   const t0 = performance.now();
   const cpu0 = process.cpuUsage();
+  const written0 = writtenBytes();
   await ix.add(docs(), { batchSize: 2000, onProgress });
+  const written = written0 === undefined ? undefined : writtenBytes()! - written0;
   const cpu = process.cpuUsage(cpu0);
   const secs = (performance.now() - t0) / 1000;
   const cpuSecs = (cpu.user + cpu.system) / 1e6;
@@ -120,7 +132,8 @@ async function ingest(n: number, file: string): Promise<string[]> {
   return [
     `  ingest ${Math.round(count / secs)} documents/s (${words.toFixed(0)}-word documents, one core, ${secs.toFixed(1)} s); CPU ${Math.round(count / cpuSecs)} documents/s (${cpuSecs.toFixed(1)} s)`,
     `  ingest CPU documents/s by tenth of the run: ${tenths.join(" ")}`,
-    `  postings: ${merges.flushes} flushes, ${merges.merges} merges, ${(merges.written / Math.max(1, postings)).toFixed(2)} writes per posting, ${compactCpu.toFixed(1)} s CPU`,
+    `  postings: ${merges.flushes} flushes, ${merges.merges} merges, ${(merges.written / Math.max(1, postings)).toFixed(2)} writes per posting, ${compactCpu.toFixed(1)} s CPU` +
+      (written === undefined ? "" : `; ${mb(written)} MB written to disk during the ingest (WAL and checkpoints)`),
     `  peak RSS ${Math.round(rssIngest)} MB after ingest`,
   ];
 }
