@@ -6,20 +6,25 @@
  * refused rather than altered. Batches are single transactions; documents are unique
  * by content hash, so an add interrupted at any point (kill -9 included) is completed
  * by running it again. Postings live in WITHOUT ROWID tables keyed (hash, doc), about
- * 12 bytes a posting: a batch's postings go to a small table of recent postings, which
- * is merged into the main one when it has grown (see `mergePostingsAt`).
+ * 15 bytes a posting, arranged as a log-structured merge: a batch's postings go to a
+ * small table of recent postings, which is flushed into a sorted run (a table of its own)
+ * when it has grown; runs of similar size are merged into one when a level holds enough
+ * of them (see `compactStep`). The view `postings` is the union of the runs. Each flush
+ * or merge is a transaction of its own after the batch's; one cut short by a crash
+ * leaves the runs as they were, and the next batch added does it again.
  */
 import Database from "better-sqlite3";
 import fs from "node:fs";
 import path from "node:path";
 import { UnspinError } from "../errors.js";
+import { HashFilter } from "./bloom.js";
 import type {
   AddBatchResult, ChannelPair, NewDocument, PostingLookup, StoreStats, StoredDocument, TraceRecord, TraceStore,
 } from "./types.js";
 
 /** "UNSP" */
 export const APPLICATION_ID = 0x554e5350;
-export const SCHEMA_VERSION = 2;
+export const SCHEMA_VERSION = 3;
 /** Postings per INSERT: a statement call per row costs more than SQLite's own work for it. */
 const POSTINGS_PER_INSERT = 64;
 
@@ -49,16 +54,73 @@ const MIGRATIONS: ((db: Database.Database) => void)[] = [
   (db) => {
     db.exec("CREATE TABLE recent_postings (h INTEGER NOT NULL, d INTEGER NOT NULL, PRIMARY KEY (h, d)) WITHOUT ROWID");
   },
+  (db) => {
+    // v3: the main postings table becomes run 1 (a rename: no posting is rewritten, but
+    // its hashes are read for its filter); `postings` becomes the view over the runs.
+    // Row 0 of `runs` counts recent_postings.
+    db.exec("CREATE TABLE runs (id INTEGER PRIMARY KEY, postings INTEGER NOT NULL, filter BLOB)");
+    const count = (t: string) => db.prepare(`SELECT count(*) FROM ${t}`).pluck().get() as number;
+    const merged = count("postings");
+    db.prepare("INSERT INTO runs (id, postings) VALUES (0, ?)").run(count("recent_postings"));
+    if (merged > 0) {
+      db.exec(`ALTER TABLE postings RENAME TO ${runTable(1)}`);
+      db.prepare("INSERT INTO runs (id, postings, filter) VALUES (1, ?, ?)").run(merged, runFilter(db, 1));
+    } else {
+      db.exec("DROP TABLE postings");
+    }
+    createPostingsView(db);
+  },
 ];
 
+const runTable = (id: number) => `postings_${id}`;
+const POSTINGS_DDL = "(h INTEGER NOT NULL, d INTEGER NOT NULL, PRIMARY KEY (h, d)) WITHOUT ROWID";
+
 /**
- * Postings held in `recent_postings` before they are merged into `postings`. A batch's
+ * (Re)create the view `postings` over the runs listed in `runs`: lookups, stats and ad-hoc
+ * SQL read it. Column `part` is the run's rank in id order, which lookups use to skip
+ * the runs whose filter rules a hash out.
+ */
+function createPostingsView(db: Database.Database): void {
+  const ids = db.prepare("SELECT id FROM runs WHERE id > 0 ORDER BY id").pluck().all() as number[];
+  const arms = ids.map((id, part) => `SELECT h, d, ${part} AS part FROM ${runTable(id)}`);
+  db.exec("DROP VIEW IF EXISTS postings");
+  db.exec(`CREATE VIEW postings AS ${arms.length ? arms.join(" UNION ALL ") : "SELECT h, d, 0 AS part FROM recent_postings WHERE 0"}`);
+}
+
+/** The Bloom filter of a run's hashes, read from the run in key order. */
+function runFilter(db: Database.Database, id: number): Buffer {
+  let hashes = new Uint32Array(1 << 16);
+  let n = 0;
+  for (const h of db.prepare(`SELECT DISTINCT h FROM ${runTable(id)}`).pluck().iterate() as IterableIterator<number>) {
+    if (n === hashes.length) {
+      const grown = new Uint32Array(2 * n);
+      grown.set(hashes);
+      hashes = grown;
+    }
+    hashes[n++] = h;
+  }
+  const { bytes } = HashFilter.of(hashes, n);
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+}
+
+/** Run ranks a lookup mask can name (a JS number is exact to 2^53); beyond, no run is skipped. */
+const MASK_PARTS = 52;
+
+/**
+ * Postings held in `recent_postings` before they are flushed into a run. A batch's
  * postings fall at random places of a (hash, doc) B-tree, so inserting them straight
- * into the main table rewrote nearly every page of it at every commit: work growing
- * with the index. The recent table stays small, and a merge walks the main table once
- * in key order for many batches.
+ * into a large table rewrites nearly every page of it at every commit. The recent table
+ * stays small; a flush writes its postings, in key order, to a new table.
  */
 const MERGE_POSTINGS_AT = 1 << 20;
+/**
+ * Runs per level before they are merged into one. Level k holds runs of
+ * [T^(k-1), T^k) × MERGE_POSTINGS_AT postings, so a posting is rewritten about once per
+ * level (log_T of the index size) and a lookup reads at most (T - 1) runs per level.
+ * Merging into a new table, not into the largest run, is what keeps the total work
+ * n log n: merging into the largest run rewrote it at every flush (v2).
+ */
+const LEVEL_RUNS = 4;
 
 export interface SqliteOptions {
   /** Open for reading only (trace, stats). */
@@ -69,8 +131,25 @@ export interface SqliteOptions {
   busyTimeoutMs?: number;
   /** Page cache, MiB. Default 256. */
   cacheMiB?: number;
-  /** Merge recent postings into the main table when there are this many. Default 2^20. */
+  /** Flush recent postings into a run when there are this many. Default 2^20. */
   mergePostingsAt?: number;
+  /** Merge the runs of a level when it holds this many (≥ 2). Default 4. */
+  levelRuns?: number;
+  /**
+   * Called inside each flush or merge transaction once the new run is written, before
+   * the runs it replaces are dropped and the transaction commits (progress reporting).
+   */
+  onMerge?: (m: MergeInfo) => void;
+}
+
+export interface MergeInfo {
+  kind: "flush" | "merge";
+  /** Runs merged (none for a flush of recent postings). */
+  inputs: number[];
+  /** The new run, its level and its postings. */
+  run: number;
+  level: number;
+  postings: number;
 }
 
 function describe(e: unknown, file: string): Error {
@@ -104,17 +183,26 @@ export class SqliteStore implements TraceStore {
     insertDoc: Database.Statement;
     insertPosting: Database.Statement;
     insertPostings: Database.Statement;
-    lookup: Database.Statement;
+    lookupCounts: Database.Statement;
+    lookupLists: Database.Statement;
     getDoc: Database.Statement;
     getMeta: Database.Statement;
     setMeta: Database.Statement;
     count: Database.Statement;
-    mergePostings: Database.Statement;
-    clearRecentPostings: Database.Statement;
+    dataVersion: Database.Statement;
+    runs: Database.Statement;
+    runIds: Database.Statement;
+    runFilter: Database.Statement;
+    addRecent: Database.Statement;
   };
-  /** Postings in `recent_postings` as this connection last saw (approximate with other writers). */
-  private recentPostings = 0;
+  /** Filters of the runs, by id, read once: a run never changes. */
+  private filters = new Map<number, HashFilter | undefined>();
+  private lookupTx!: (shingles: number[], cap: number) => PostingLookup;
   private mergePostingsAt = MERGE_POSTINGS_AT;
+  private levelRuns = LEVEL_RUNS;
+  private onMerge?: (m: MergeInfo) => void;
+  /** Documents counted, and the data_version then; forgotten when this connection writes. */
+  private docCount?: { version: number; n: number };
 
   private constructor(readonly location: string, db: Database.Database, readOnly: boolean) {
     this.db = db;
@@ -180,6 +268,8 @@ export class SqliteStore implements TraceStore {
       db.pragma("journal_mode = WAL");
       db.pragma("synchronous = NORMAL");
       db.pragma("wal_autocheckpoint = 16384");
+      // A large merge is one transaction, and its size in the WAL: give the disk back after it.
+      db.pragma("journal_size_limit = 67108864");
     }
     db.pragma(`cache_size = ${-1024 * (opts.cacheMiB ?? 256)}`);
     db.pragma("temp_store = MEMORY");
@@ -196,8 +286,9 @@ export class SqliteStore implements TraceStore {
       migrate.immediate();
       version = SCHEMA_VERSION;
     }
-    const check = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").pluck().all() as string[];
-    for (const t of ["meta", "docs", "postings", "recent_postings", "channel", "traces"]) {
+    const check = db.prepare("SELECT name FROM sqlite_master WHERE type IN ('table', 'view')").pluck().all() as string[];
+    const runIds = check.includes("runs") ? db.prepare("SELECT id FROM runs WHERE id > 0").pluck().all() as number[] : [];
+    for (const t of ["meta", "docs", "postings", "recent_postings", "runs", "channel", "traces", ...runIds.map(runTable)]) {
       if (!check.includes(t)) throw new UnspinError(`${this.location} is damaged: table "${t}" is missing`);
     }
     this.stmts = {
@@ -206,18 +297,33 @@ export class SqliteStore implements TraceStore {
         "INSERT OR IGNORE INTO docs (hash, ext_id, url, title, date, words, level, text) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"),
       insertPosting: db.prepare("INSERT OR IGNORE INTO recent_postings (h, d) VALUES (?, ?)"),
       insertPostings: db.prepare(`INSERT OR IGNORE INTO recent_postings (h, d) VALUES ${Array(POSTINGS_PER_INSERT).fill("(?, ?)").join(", ")}`),
-      lookup: db.prepare(
-        "SELECT d FROM postings WHERE h = @h UNION ALL SELECT d FROM recent_postings WHERE h = @h LIMIT @limit").pluck(),
+      // A lookup is two statements, whatever the number of hashes: a call costs more than
+      // the index searches it makes. First each hash's postings counted across all runs,
+      // stopping at cap + 1: the view is flattened into one search per run, made only
+      // when bit `part` of the hash's mask is set (its filter did not rule it out). Then
+      // the lists of the hashes that are neither absent nor common.
+      lookupCounts: db.prepare(
+        `WITH q(h, m) AS (SELECT value ->> 0, value ->> 1 FROM json_each(@hashes))
+         SELECT h, (SELECT count(*) FROM (SELECT 1 FROM postings p WHERE p.h = q.h AND (q.m >> p.part) & 1
+           UNION ALL SELECT 1 FROM recent_postings r WHERE r.h = q.h LIMIT @limit)) FROM q`).raw(),
+      lookupLists: db.prepare(
+        `SELECT h, d FROM postings WHERE h IN (SELECT value FROM json_each(@hashes))
+         UNION ALL SELECT h, d FROM recent_postings WHERE h IN (SELECT value FROM json_each(@hashes))`).raw(),
       getDoc: db.prepare("SELECT id, ext_id, url, title, date, words, text FROM docs WHERE id = ?"),
       getMeta: db.prepare("SELECT value FROM meta WHERE key = ?").pluck(),
       setMeta: db.prepare("INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value"),
       count: db.prepare("SELECT count(*) FROM docs").pluck(),
-      // recent_postings is read in key order, so the main table is walked once.
-      mergePostings: db.prepare("INSERT OR IGNORE INTO postings (h, d) SELECT h, d FROM recent_postings"),
-      clearRecentPostings: db.prepare("DELETE FROM recent_postings"),
+      dataVersion: db.prepare("PRAGMA data_version").pluck(),
+      runs: db.prepare("SELECT id, postings FROM runs ORDER BY id"),
+      runIds: db.prepare("SELECT id FROM runs WHERE id > 0 ORDER BY id").pluck(),
+      runFilter: db.prepare("SELECT filter FROM runs WHERE id = ?").pluck(),
+      addRecent: db.prepare("UPDATE runs SET postings = postings + ? WHERE id = 0"),
     };
-    this.mergePostingsAt = opts.mergePostingsAt ?? MERGE_POSTINGS_AT;
-    if (!this.readOnly) this.recentPostings = db.prepare("SELECT count(*) FROM recent_postings").pluck().get() as number;
+    this.mergePostingsAt = Math.max(1, opts.mergePostingsAt ?? MERGE_POSTINGS_AT);
+    this.levelRuns = Math.max(2, opts.levelRuns ?? LEVEL_RUNS);
+    this.onMerge = opts.onMerge;
+    // One read transaction: the runs listed, the view, counts and lists of one snapshot.
+    this.lookupTx = db.transaction((shingles: number[], cap: number) => this.lookupIn(shingles, cap));
   }
 
   private run<T>(f: () => T): Promise<T> {
@@ -251,11 +357,11 @@ export class SqliteStore implements TraceStore {
   addBatch(docs: NewDocument[]): Promise<AddBatchResult> {
     return this.run(() => {
       this.mustWrite();
-      const { insertDoc, insertPosting, insertPostings, mergePostings, clearRecentPostings } = this.stmts;
-      let recent = this.recentPostings;
+      const { insertDoc, insertPosting, insertPostings, addRecent } = this.stmts;
+      let due = false;
       const tx = this.db.transaction((batch: NewDocument[]): AddBatchResult => {
         const ids: (number | null)[] = [];
-        let added = 0;
+        let added = 0, inserted = 0;
         const hashes: number[] = [];
         const values: number[] = [];
         for (const d of batch) {
@@ -284,36 +390,119 @@ export class SqliteStore implements TraceStore {
             args[2 * j] = hashes[order[k + j]];
             args[2 * j + 1] = values[order[k + j]];
           }
-          insertPostings.run(args);
+          inserted += insertPostings.run(args).changes;
         }
-        for (; k < order.length; k++) insertPosting.run(hashes[order[k]], values[order[k]]);
-        recent += order.length;
-        if (recent >= this.mergePostingsAt) {
-          mergePostings.run();
-          clearRecentPostings.run();
-          recent = 0;
-        }
+        for (; k < order.length; k++) inserted += insertPosting.run(hashes[order[k]], values[order[k]]).changes;
+        addRecent.run(inserted);
+        due = this.nextStep() !== null;
         return { ids, added, duplicates: batch.length - added };
       });
+      this.docCount = undefined;
       const result = tx.immediate(docs);
-      this.recentPostings = recent;
+      // Flushes and merges come after the batch's commit, each in a transaction of its
+      // own: a kill -9 during one loses no batch, and the next batch redoes it.
+      if (due) this.compact();
       return result;
     });
   }
 
+  /** Flush and merge until no level is full; each step is one transaction. */
+  compact(): void {
+    this.mustWrite();
+    while (this.db.transaction(() => this.compactStep()).immediate());
+  }
+
+  /** What is due: flush the recent postings, merge the runs of a level, or nothing. */
+  private nextStep(): { kind: "flush" } | { kind: "merge"; inputs: number[] } | null {
+    const runs = this.stmts.runs.all() as { id: number; postings: number }[];
+    if ((runs.find((r) => r.id === 0)?.postings ?? 0) >= this.mergePostingsAt) return { kind: "flush" };
+    const levels = new Map<number, number[]>();
+    for (const r of runs) {
+      if (r.id === 0) continue;
+      const l = this.levelOf(r.postings);
+      levels.set(l, [...(levels.get(l) ?? []), r.id]);
+    }
+    // The lowest full level first: its merged run may fill the next one.
+    for (const l of [...levels.keys()].sort((a, b) => a - b)) {
+      const ids = levels.get(l)!;
+      if (ids.length >= this.levelRuns) return { kind: "merge", inputs: ids };
+    }
+    return null;
+  }
+
+  /** Level of a run by its size: 1 below T × mergePostingsAt postings, then one per factor T. */
+  private levelOf(postings: number): number {
+    let level = 1;
+    for (let top = this.mergePostingsAt * this.levelRuns; postings >= top; top *= this.levelRuns) level++;
+    return level;
+  }
+
+  /** One flush or merge, inside the caller's transaction; false when nothing was due. */
+  private compactStep(): boolean {
+    const step = this.nextStep();
+    if (!step) return false;
+    const db = this.db;
+    const id = (db.prepare("SELECT max(id) FROM runs").pluck().get() as number) + 1;
+    const inputs = step.kind === "merge" ? step.inputs : [];
+    db.exec(`CREATE TABLE ${runTable(id)} ${POSTINGS_DDL}`);
+    // Sources are read in key order (a merge of sorted scans, no sort), and the new table
+    // is filled in key order: appends, pages left full.
+    const source = step.kind === "flush"
+      ? "SELECT h, d FROM recent_postings ORDER BY h, d"
+      : inputs.map((r) => `SELECT h, d FROM ${runTable(r)}`).join(" UNION ALL ") + " ORDER BY 1, 2";
+    const postings = db.prepare(`INSERT OR IGNORE INTO ${runTable(id)} (h, d) ${source}`).run().changes;
+    db.prepare("INSERT INTO runs (id, postings, filter) VALUES (?, ?, ?)").run(id, postings, runFilter(db, id));
+    this.onMerge?.({ kind: step.kind, inputs, run: id, level: this.levelOf(postings), postings });
+    if (step.kind === "flush") {
+      db.exec("DELETE FROM recent_postings");
+      db.exec("UPDATE runs SET postings = 0 WHERE id = 0");
+    } else {
+      db.exec("DROP VIEW postings");
+      for (const r of inputs) db.exec(`DROP TABLE ${runTable(r)}`);
+      db.prepare(`DELETE FROM runs WHERE id IN (${inputs.join(", ")})`).run();
+    }
+    createPostingsView(db);
+    return true;
+  }
+
   lookup(shingles: number[], cap: number): Promise<PostingLookup> {
-    return this.run(() => {
-      const postings = new Map<number, number[]>();
-      const common = new Set<number>();
-      const stmt = this.stmts.lookup;
-      for (const h of shingles) {
-        if (postings.has(h) || common.has(h)) continue;
-        const list = stmt.all({ h, limit: cap + 1 }) as number[];
-        if (list.length > cap) common.add(h);
-        else if (list.length > 0) postings.set(h, list);
-      }
-      return { postings, common };
+    return this.run(() => this.lookupTx(shingles, cap));
+  }
+
+  private lookupIn(shingles: number[], cap: number): PostingLookup {
+    const postings = new Map<number, number[]>();
+    const common = new Set<number>();
+    const hashes = [...new Set(shingles)];
+    if (hashes.length === 0) return { postings, common };
+    const ids = this.stmts.runIds.all() as number[];
+    for (const id of this.filters.keys()) if (!ids.includes(id)) this.filters.delete(id);
+    for (const id of ids) {
+      if (!this.filters.has(id)) this.filters.set(id, HashFilter.from(this.stmts.runFilter.get(id) as Buffer | null));
+    }
+    const filters = ids.map((id) => this.filters.get(id));
+    const masked = hashes.map((h) => {
+      if (ids.length > MASK_PARTS) return [h, -1];
+      let m = 0;
+      filters.forEach((f, part) => {
+        if (!f || f.has(h)) m += 2 ** part;
+      });
+      return [h, m];
     });
+    const counts = this.stmts.lookupCounts.all({ limit: cap + 1, hashes: JSON.stringify(masked) }) as [number, number][];
+    const wanted: number[] = [];
+    for (const [h, n] of counts) {
+      if (n > cap) common.add(h);
+      else if (n > 0) wanted.push(h);
+    }
+    if (wanted.length === 0) return { postings, common };
+    for (const [h, d] of this.stmts.lookupLists.all({ hashes: JSON.stringify(wanted) }) as [number, number][]) {
+      const list = postings.get(h);
+      if (list) list.push(d);
+      else postings.set(h, [d]);
+    }
+    // Ascending, whichever runs the postings are in.
+    for (const list of postings.values()) list.sort((a, b) => a - b);
+    return { postings, common };
   }
 
   getDocuments(ids: number[]): Promise<StoredDocument[]> {
@@ -330,7 +519,13 @@ export class SqliteStore implements TraceStore {
   }
 
   documentCount(): Promise<number> {
-    return this.run(() => this.stmts.count.get() as number);
+    return this.run(() => {
+      // count(*) reads the whole hash index (a few ms at 1M documents, on every trace):
+      // kept until a commit, this connection's or another's (data_version).
+      const version = this.stmts.dataVersion.get() as number;
+      if (this.docCount?.version !== version) this.docCount = { version, n: this.stmts.count.get() as number };
+      return this.docCount.n;
+    });
   }
 
   stats(): Promise<StoreStats> {
@@ -338,7 +533,7 @@ export class SqliteStore implements TraceStore {
       const db = this.db;
       const docs = db.prepare("SELECT count(*) AS n, coalesce(sum(words), 0) AS w, coalesce(sum(length(CAST(text AS BLOB))), 0) AS b FROM docs")
         .get() as { n: number; w: number; b: number };
-      const postings = db.prepare("SELECT (SELECT count(*) FROM postings) + (SELECT count(*) FROM recent_postings)").pluck().get() as number;
+      const postings = db.prepare("SELECT coalesce(sum(postings), 0) FROM runs").pluck().get() as number;
       const channelPairs = db.prepare("SELECT count(*) FROM channel").pluck().get() as number;
       const tr = db.prepare("SELECT coalesce(sum(learned = 0), 0) AS p, coalesce(sum(learned = 1), 0) AS l FROM traces")
         .get() as { p: number; l: number };
