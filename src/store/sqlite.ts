@@ -17,6 +17,7 @@ import Database from "better-sqlite3";
 import fs from "node:fs";
 import path from "node:path";
 import { UnspinError } from "../errors.js";
+import { describeSqliteError } from "./sqlite-errors.js";
 import { HashFilter } from "./bloom.js";
 import type {
   AddBatchResult, ChannelPair, NewDocument, PostingLookup, StoreStats, StoredDocument, TraceRecord, TraceStore,
@@ -153,24 +154,7 @@ export interface MergeInfo {
 }
 
 function describe(e: unknown, file: string): Error {
-  if (e instanceof UnspinError) return e;
-  const code = (e as { code?: string }).code ?? "";
-  const msg = (e as Error).message ?? String(e);
-  if (code.startsWith("SQLITE_BUSY") || code.startsWith("SQLITE_LOCKED")) {
-    return new UnspinError(`database ${file} is locked by another process (is another "unspin index add" running?); try again when it has finished`);
-  }
-  if (code.startsWith("SQLITE_READONLY")) {
-    return new UnspinError(`database ${file} is read-only: cannot write to it (check the file's and its folder's permissions)`);
-  }
-  if (code === "SQLITE_NOTADB" || code.startsWith("SQLITE_CORRUPT")) {
-    return new UnspinError(`database ${file} is corrupt or not a database (${msg}); restore it from a backup or index into a new file`);
-  }
-  if (code.startsWith("SQLITE_CANTOPEN")) {
-    return new UnspinError(`cannot open database ${file}: ${msg}`);
-  }
-  if (code === "SQLITE_FULL") return new UnspinError(`disk full while writing ${file}`);
-  if (code.startsWith("SQLITE_IOERR")) return new UnspinError(`I/O error on ${file}: ${msg}`);
-  return e instanceof Error ? e : new Error(msg);
+  return describeSqliteError(e, file, { what: "database", writer: "unspin index add", corrupt: "restore it from a backup or index into a new file" });
 }
 
 export class SqliteStore implements TraceStore {

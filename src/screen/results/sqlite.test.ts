@@ -69,7 +69,7 @@ test("sqlite results: clear errors for missing, not SQLite, another program's, n
   holder.exec("BEGIN IMMEDIATE");
   const s = await openResultStore(locked, { busyTimeoutMs: 50 });
   const b = batch("in", 0);
-  await assert.rejects(s.completeBatch(b, [page("in", 0)]), is(/is locked by another process \(is another "unspin screen" writing to it\?\)/));
+  await assert.rejects(s.completeBatch(b, [page("in", 0)]), is(/is locked by another process \(is another "unspin screen" running\?\)/));
   holder.exec("ROLLBACK");
   holder.close();
   assert.deepEqual(await s.completeBatch(b, [page("in", 0)]), { written: 1, skipped: 0 }, "works once the lock is gone");

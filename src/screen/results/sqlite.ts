@@ -7,6 +7,7 @@
  * skipped) and the batch's done mark commit together or not at all, kill -9 included.
  */
 import Database from "better-sqlite3";
+import { describeSqliteError } from "../../store/sqlite-errors.js";
 import fs from "node:fs";
 import path from "node:path";
 import { UnspinError } from "../../errors.js";
@@ -52,20 +53,7 @@ export interface SqliteResultOptions {
 }
 
 function describe(e: unknown, file: string): Error {
-  if (e instanceof UnspinError) return e;
-  const code = (e as { code?: string }).code ?? "";
-  const msg = (e as Error).message ?? String(e);
-  if (code.startsWith("SQLITE_BUSY") || code.startsWith("SQLITE_LOCKED")) {
-    return new UnspinError(`results database ${file} is locked by another process (is another "unspin screen" writing to it?); try again when it has finished`);
-  }
-  if (code.startsWith("SQLITE_READONLY")) return new UnspinError(`results database ${file} is read-only: cannot write to it (check the file's and its folder's permissions)`);
-  if (code === "SQLITE_NOTADB" || code.startsWith("SQLITE_CORRUPT")) {
-    return new UnspinError(`results database ${file} is corrupt or not a database (${msg})`);
-  }
-  if (code.startsWith("SQLITE_CANTOPEN")) return new UnspinError(`cannot open results database ${file}: ${msg}`);
-  if (code === "SQLITE_FULL") return new UnspinError(`disk full while writing ${file}`);
-  if (code.startsWith("SQLITE_IOERR")) return new UnspinError(`I/O error on ${file}: ${msg}`);
-  return e instanceof Error ? e : new Error(msg);
+  return describeSqliteError(e, file, { what: "results database", writer: "unspin screen", corrupt: "restore it from a backup or screen into a new file" });
 }
 
 export class SqliteResultStore implements ResultStore {
