@@ -11,6 +11,7 @@ import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { chromium, type Browser, type Page } from "playwright-core";
 import { CHART_SITES, SPANS_SHOWN, chartData, escapeHtml, jsonForScript, renderReport, safeHref, showBidi } from "./report.js";
+import { mulberry32 } from "../spin/simulate.js";
 import { MAX_SPANS, type PageResult, type ScreenSpan, type ScreenSummary } from "./types.js";
 
 const CHROMIUM = "/usr/bin/chromium";
@@ -31,17 +32,6 @@ const HOSTILE = {
 };
 const HOSTILE_URL = "javascript:window.__pwned=6//https://example.org/";
 
-/** Deterministic pseudo-random numbers (mulberry32). */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const WORDS = ["the", "harbour", "council", "voted", "on", "a", "new", "budget", "for", "ferry", "repairs", "after", "heavy", "rainfall", "flooded", "lower", "streets", "residents", "said", "they", "wanted", "clearer", "plans", "and", "faster", "work"];
 const SWAPS: [string, string][] = [["quick", "fast"], ["vessel", "ship"], ["dwellers", "residents"], ["financial plan", "budget"], ["precipitation", "rain"], ["mend", "repair"], ["avenues", "streets"], ["elected", "voted"], ["sizable", "large"], ["clearer", "plainer"]];
@@ -64,7 +54,7 @@ interface SampleOptions {
 
 /** A summary shaped like a real run's: sites by pages, worst pages with their spans. */
 function sampleSummary(o: SampleOptions): ScreenSummary {
-  const r = rng(42);
+  const r = mulberry32(42);
   const bins = o.bins ?? 20;
   const histogram = Array.from({ length: bins }, (_, i) => {
     const from = i / bins;

@@ -7,19 +7,11 @@
  * hashing: under 1 % false positives. The byte layout, the probe count and the mixing
  * below are part of the schema: changing them needs a schema version.
  */
+import { fmix32 } from "../text/hash.js";
 
 const PROBES = 7;
 const BITS_PER_HASH = 10;
 
-/** MurmurHash3's finaliser: shingle hashes are not assumed to be uniform in their low bits. */
-function mix(h: number): number {
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  return h >>> 0;
-}
 
 export class HashFilter {
   private readonly mask: number;
@@ -44,7 +36,7 @@ export class HashFilter {
   }
 
   private add(h: number): void {
-    const a = mix(h), b = mix(h ^ 0x9e3779b9) | 1;
+    const a = fmix32(h), b = fmix32(h ^ 0x9e3779b9) | 1;
     for (let i = 0; i < PROBES; i++) {
       const p = (a + Math.imul(i, b)) & this.mask;
       this.bytes[p >>> 3] |= 1 << (p & 7);
@@ -53,7 +45,7 @@ export class HashFilter {
 
   /** False when `h` is certainly not in the run. */
   has(h: number): boolean {
-    const a = mix(h), b = mix(h ^ 0x9e3779b9) | 1;
+    const a = fmix32(h), b = fmix32(h ^ 0x9e3779b9) | 1;
     for (let i = 0; i < PROBES; i++) {
       const p = (a + Math.imul(i, b)) & this.mask;
       if ((this.bytes[p >>> 3] & (1 << (p & 7))) === 0) return false;
