@@ -8,7 +8,9 @@
  * retries it elsewhere. The batch's results and its done mark are written in one transaction
  * that skips results already stored, so a batch finished twice (the first worker wrote, then
  * died before acknowledging) is counted once. The queue is "stately" with the batch id as key:
- * enqueuing a run again (resume) adds no second waiting job for a batch.
+ * enqueuing a run again (resume) adds no second waiting job for a batch. A batch that fails
+ * (or expires) ten times is left failed rather than retried for ever: `screen --resume --queue`
+ * enqueues it again once the cause is fixed.
  */
 import PgBoss from "pg-boss";
 import { UnspinError } from "../errors.js";
@@ -49,7 +51,7 @@ async function startBoss(url: string, opts: { supervise: boolean; maintenanceInt
 
 async function ensureQueue(boss: PgBoss, jobTimeoutSeconds: number): Promise<void> {
   const existing = await boss.getQueue(QUEUE_NAME);
-  const options = { name: QUEUE_NAME, policy: "stately" as const, retryLimit: 1000, retryDelay: 1, expireInSeconds: jobTimeoutSeconds };
+  const options = { name: QUEUE_NAME, policy: "stately" as const, retryLimit: 10, retryDelay: 1, expireInSeconds: jobTimeoutSeconds };
   if (existing === null) await boss.createQueue(QUEUE_NAME, options);
   else await boss.updateQueue(QUEUE_NAME, options);
 }
