@@ -1,10 +1,24 @@
-/** `--db PATH` for check/restore: the substitutions `unspin learn` stored in a trace index. */
+/** `--db PATH` and `--channel TABLE` for check/restore/screen: learned substitutions. */
 import { existsSync } from "node:fs";
 import { isPostgresUrl, learnedSubstitutions } from "../store/index.js";
 import { UnspinError } from "../errors.js";
 import type { LearnedPair } from "../decode/learned.js";
+import { combineTables, readChannelTable } from "../decode/table.js";
 
 export async function learnedPairsFrom(db: string): Promise<LearnedPair[]> {
-  if (!isPostgresUrl(db) && !existsSync(db)) throw new UnspinError(`no index at ${db} (create one with: unspin index add ...)`);
+  if (!isPostgresUrl(db) && !existsSync(db)) throw new UnspinError(`no index at ${db} (create one with: unspin index add ...)`, 2);
   return learnedSubstitutions(db);
+}
+
+/** The pairs of a trace index and of channel tables, combined; undefined when none is given. */
+export async function learnedPairs(db: string | undefined, tables: readonly string[] = []): Promise<LearnedPair[] | undefined> {
+  if (db === undefined && tables.length === 0) return undefined;
+  const parts = tables.map(readChannelTable);
+  if (db !== undefined) parts.push({ meta: {}, pairs: (await learnedPairsFrom(db)).map((p) => ({ ...p, source: "traced" as const })) });
+  return combineTables(parts);
+}
+
+/** Commander collector for a repeatable option. */
+export function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
 }

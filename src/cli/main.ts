@@ -14,7 +14,7 @@ import { UnspinError } from "../errors.js";
 import { renderCheck, styleFor } from "./report.js";
 import { registerTraceCommands } from "./trace-commands.js";
 import { registerScreenCommands } from "./screen-commands.js";
-import { learnedPairsFrom } from "./learned.js";
+import { learnedPairs, collect } from "./learned.js";
 
 const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string };
 
@@ -29,13 +29,15 @@ function number(name: string, min: number, max: number) {
 interface EngineFlags {
   lm?: string;
   db?: string;
+  channel?: string[];
   json?: boolean;
 }
 
 async function engineOptions(flags: EngineFlags): Promise<AnalyzeOptions> {
   const options: AnalyzeOptions = {};
   if (flags.lm !== undefined) options.model = loadModel(flags.lm);
-  if (flags.db !== undefined) options.learned = await learnedPairsFrom(flags.db);
+  const learned = await learnedPairs(flags.db, flags.channel);
+  if (learned !== undefined) options.learned = learned;
   return options;
 }
 
@@ -114,7 +116,8 @@ export function buildProgram(): Command {
     cmd
       .option("--json", "print the result object as JSON")
       .option("--lm <path>", "language model file (default: the bundled US-English model)")
-      .option("--db <path>", "use substitutions learned from traced copies in this index");
+      .option("--db <path>", "use substitutions learned from traced copies in this index")
+      .option("--channel <table>", "use a learned channel table (unspin learn -o); repeat for several", collect, []);
 
   engine(program.command("check").argument("[file]", "text file, or - for standard input", "-"))
     .description("score a text for machine spinning and mark every suspicious span")

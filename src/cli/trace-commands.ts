@@ -9,6 +9,13 @@ import { pathToFileURL } from "node:url";
 import { UnspinError } from "../errors.js";
 import { listInputs, readDocuments, type IngestIssue } from "../ingest/index.js";
 import { readText } from "../text/input.js";
+import { writeChannelTable } from "../decode/table.js";
+import { learnSite } from "../decode/site-learn.js";
+import { loadModel } from "../model/index.js";
+import { loadLexicon } from "../lexicon/lexicon.js";
+import { openResultStore } from "../screen/results/index.js";
+import { inputPages, sitePages, type PageTally } from "../screen/pages.js";
+import { learnedPairsFrom } from "./learned.js";
 import { MAX_QUERY_BYTES, openIndex, publicMatch, type DetailedMatch, type TraceIndex } from "../trace/index.js";
 
 export const DEFAULT_DB = "./unspin.db";
@@ -108,30 +115,103 @@ export function registerTraceCommands(program: Command): void {
 
   program
     .command("learn")
-    .description("fold the substitutions of confirmed traces into the restorer's channel table (used by `restore --db`)")
-    .argument("[copies...]", "spun copies to trace and learn from first (optional)")
-    .option("--db <path>", "index file", DEFAULT_DB)
+    .description("learn a spinner's channel table: from confirmed traces of your documents (--db), or from a site's own pages (--unsupervised)")
+    .argument("[inputs...]", "traced mode: spun copies to trace and learn from first (optional); --unsupervised: the site's pages (text files, folders, JSONL, WARC)")
+    .option("--db <path>", "trace index (traced mode; with --unsupervised, its learned pairs seed the table)", DEFAULT_DB)
+    .option("--unsupervised", "learn from the pages alone, with no source documents")
+    .option("--results <db>", "with --unsupervised: take the pages of --site from this screening run")
+    .option("--site <domain>", "with --results: the site whose pages to learn from")
+    .option("-o, --output <table>", "write the channel table here (for check/restore/screen --channel)")
     .option("--min-score <p>", "minimum trace score to learn from", (v) => {
       const x = Number(v);
       if (!(x >= 0 && x <= 1)) throw new InvalidArgumentError("--min-score must be from 0 to 1");
       return x;
     }, 0.9)
     .option("--json", "print the summary as JSON")
-    .action(async (copies: string[], flags: { db: string; minScore: number; json?: boolean }) => {
+    .action(async (inputs: string[], flags: LearnFlags, cmd: Command) => {
+      if (flags.unsupervised) return learnUnsupervised(inputs, flags, cmd.getOptionValueSource("db") === "cli");
+      if (flags.results !== undefined || flags.site !== undefined) throw new UnspinError("--results and --site go with --unsupervised", 2);
       await withIndex(flags.db, "read", async (ix) => {
         let traced = 0;
-        for (const f of copies) {
+        for (const f of inputs) {
           const text = await readQuery(f);
           const m = await ix.traceDetailed(text, { top: 1, record: true, recordMinScore: flags.minScore });
           if (m[0] && m[0].score >= flags.minScore) traced++;
           else process.stderr.write(`unspin: ${f}: no confident source found, not learned\n`);
         }
         const r = await ix.learn();
-        const summary = { copiesTraced: traced, tracesLearned: r.traces, pairsUpdated: r.pairs, channelPairs: r.channelPairs };
+        if (flags.output !== undefined) {
+          const pairs = (await ix.learnedSubstitutions()).map((p) => ({ ...p, source: "traced" as const }));
+          writeChannelTable(flags.output, { meta: { source: "traced", index: flags.db, created: new Date().toISOString() }, pairs });
+        }
+        const summary = { copiesTraced: traced, tracesLearned: r.traces, pairsUpdated: r.pairs, channelPairs: r.channelPairs, ...(flags.output ? { table: flags.output } : {}) };
         if (flags.json) return write(JSON.stringify(summary) + "\n");
-        await write(`learned from ${r.traces} confirmed trace(s): ${r.pairs} substitution pair(s) updated; the channel table holds ${r.channelPairs} pair(s)\n`);
+        await write(`learned from ${r.traces} confirmed trace(s): ${r.pairs} substitution pair(s) updated; the channel table holds ${r.channelPairs} pair(s)${flags.output ? `; written to ${flags.output}` : ""}\n`);
       });
     });
+}
+
+interface LearnFlags {
+  db: string;
+  unsupervised?: boolean;
+  results?: string;
+  site?: string;
+  output?: string;
+  minScore: number;
+  json?: boolean;
+}
+
+async function learnUnsupervised(inputs: string[], flags: LearnFlags, seedFromIndex: boolean): Promise<void> {
+  if (flags.output === undefined) throw new UnspinError("learn --unsupervised needs -o TABLE: where to write the learned channel table", 2);
+  if ((flags.results === undefined) !== (flags.site === undefined)) throw new UnspinError("--results and --site go together: the screening run and the site to take from it", 2);
+  if (flags.results !== undefined && inputs.length > 0) throw new UnspinError("give either page inputs or --results with --site, not both", 2);
+  if (flags.results === undefined && inputs.length === 0) throw new UnspinError("learn --unsupervised needs the site's pages (files, folders, JSONL, WARC) or --results DB --site DOMAIN", 2);
+  const seed = seedFromIndex ? await learnedPairsFrom(flags.db) : [];
+  const tally: PageTally = { pages: 0, problems: 0 };
+  const texts: string[] = [];
+  if (flags.results !== undefined) {
+    const store = await openResultStore(flags.results, { create: false });
+    try {
+      for await (const t of sitePages(store, flags.site!, tally)) texts.push(t);
+    } finally {
+      await store.close();
+    }
+  } else {
+    for await (const t of inputPages(inputs, tally)) texts.push(t);
+  }
+  const progress = process.stderr.isTTY === true && !flags.json;
+  const r = learnSite(texts, {
+    model: loadModel(),
+    lexicon: loadLexicon(),
+    seed,
+    onProgress: progress ? (p) => process.stderr.write(`\runspin: learning: ${p.stage}, ${p.pairs} pairs (${(p.milliseconds / 1000).toFixed(1)} s)   `) : undefined,
+  });
+  if (progress) process.stderr.write("\n");
+  const meta: Record<string, string> = {
+    source: "site",
+    ...(flags.site ? { site: flags.site } : {}),
+    pages: String(r.usedPages),
+    words: String(r.words),
+    apply: String(r.apply),
+    created: new Date().toISOString(),
+    ...(r.reason ? { empty: r.reason } : {}),
+  };
+  writeChannelTable(flags.output, { meta, pairs: r.pairs });
+  const top = [...r.pairs].sort((a, b) => b.count - a.count).slice(0, 12);
+  const summary = {
+    pagesRead: tally.pages, unreadable: tally.problems, pagesUsed: r.usedPages, words: r.words, pairs: r.pairs.length,
+    apply: r.apply, tableShare: r.tableShare, table: flags.output, ...(r.reason ? { reason: r.reason } : {}),
+    top: top.map((p) => ({ original: p.original, spun: p.spun, probability: p.probability, count: p.count, pages: p.pages })),
+    overused: r.overused.slice(0, 10), underused: r.underused.slice(0, 10),
+  };
+  if (flags.json) return write(JSON.stringify(summary) + "\n");
+  if (r.reason) process.stderr.write(`unspin: ${r.reason}\n`);
+  let out = `read ${tally.pages} page(s)${tally.problems ? ` (${tally.problems} unreadable)` : ""}, learned from ${r.usedPages} (${r.words} words): ${r.pairs.length} substitution pair(s) written to ${flags.output}\n`;
+  if (top.length > 0) {
+    out += `the site's spinner replaces about ${Math.round(r.apply * 100)}% of the places of a word in its table; most frequent:\n`;
+    for (const p of top) out += `  ${p.original} → ${p.spun}   ${Math.round(p.count)} place(s) on ${p.pages} page(s), P = ${p.probability?.toFixed(2)}\n`;
+  }
+  await write(out);
 }
 
 async function readQuery(file: string): Promise<string> {

@@ -50,7 +50,7 @@ export interface ChannelWeights {
 }
 
 export const DEFAULT_WEIGHTS: ChannelWeights = {
-  relation: { synonym: 0, variant: -0.5, phrase: 0.5, similar: -1.8, hypernym: -2.6, hyponym: -2.6, learned: 0 },
+  relation: { synonym: 0, variant: -0.5, phrase: 0.5, similar: -1.8, hypernym: -2.6, hyponym: -2.6, learned: 0, slot: -3 },
   senseRank: 0.35,
   spunSenseRank: 0.15,
   fanout: 0.4,
@@ -73,8 +73,11 @@ export interface SpanContext {
   originalLength: number;
 }
 
-/** Learned (original → spun → count) pairs from confirmed traces. */
-export type LearnedPairs = ReadonlyMap<string, ReadonlyMap<string, number>>;
+/**
+ * Learned (original → spun) pairs: a count from confirmed traces or a site's pages, and the
+ * site table's P(spun | original) (0 when the pair carries no probability).
+ */
+export type LearnedPairs = ReadonlyMap<string, ReadonlyMap<string, { readonly count: number; readonly probability: number }>>;
 
 export class Channel {
   constructor(readonly weights: ChannelWeights = DEFAULT_WEIGHTS, readonly learned?: LearnedPairs) {}
@@ -88,6 +91,33 @@ export class Channel {
     return m;
   }
 
+  /**
+   * P(spun | original) in a learned site table, 0 when the pair is not in one. The decoder mixes
+   * it with the thesaurus channel: P(s | o) = m·(ρ·q(s | o) + p_site(s | o)).
+   */
+  siteProbability(original: string, spun: string): number {
+    return this.learned?.get(original)?.get(spun)?.probability ?? 0;
+  }
+
+  private replaceRates: Map<string, number> | undefined;
+
+  /**
+   * Σ_s p(s | word): how often the site's spinner replaces the word itself. A word its table
+   * always replaces is rarely left as written, so reading it as written costs log(1 − this).
+   */
+  siteReplaceRate(word: string): number {
+    if (this.learned === undefined) return 0;
+    if (this.replaceRates === undefined) {
+      this.replaceRates = new Map();
+      for (const [original, inner] of this.learned) {
+        let sum = 0;
+        for (const v of inner.values()) sum += v.probability;
+        if (sum > 0) this.replaceRates.set(original, Math.min(0.95, sum));
+      }
+    }
+    return this.replaceRates.get(word) ?? 0;
+  }
+
   /** log q(s | o): the table-choice part, independent of the document's spin rate. */
   choice(sub: Substitution, spun: string, ctx: SpanContext): number {
     const w = this.weights;
@@ -96,8 +126,8 @@ export class Channel {
     s -= w.spunSenseRank * Math.min(sub.spunSenseRank, 8);
     s -= w.fanout * Math.log(Math.max(1, sub.fanout));
     if (sub.observed > 0) s += w.observed * Math.log1p(sub.observed);
-    const learnedCount = this.learned?.get(sub.original)?.get(spun) ?? 0;
-    if (learnedCount > 0) s += w.learned * Math.log1p(learnedCount);
+    const learnedCount = this.learned?.get(sub.original)?.get(spun)?.count ?? 0;
+    if (learnedCount > 0 && this.siteProbability(sub.original, spun) === 0) s += w.learned * Math.log1p(learnedCount);
     s -= w.lengthChange * Math.abs(ctx.spunLength - ctx.originalLength);
     return s;
   }

@@ -20,6 +20,11 @@ export interface Edge {
   substitution: Substitution | null;
   /** log q(spun | original): the table-choice part of the channel score (0 for identity). */
   choice: number;
+  /**
+   * P(spun | original) in a learned site table (0: none), mixed with the rate-based channel; on
+   * an identity edge, how often the site's table replaces the word (0: never).
+   */
+  site: number;
   /** Position multiplier of the spin rate over the span. */
   factor: number;
 }
@@ -83,7 +88,7 @@ function buildSentence(
     const t = words[p];
     const factor = channel.positionFactor({ quoted: t.quoted, name: isNameLike(t), headline: t.headline });
     const list: Edge[] = [
-      { from: p, to: p + 1, ids: [t.kind === "word" ? lm.id(t.norm) : -1], original: null, substitution: null, choice: 0, factor },
+      { from: p, to: p + 1, ids: [t.kind === "word" ? lm.id(t.norm) : -1], original: null, substitution: null, choice: 0, site: t.kind === "word" ? channel.siteReplaceRate(t.norm) : 0, factor },
     ];
     edges.push(list);
     if (t.kind !== "word") continue;
@@ -104,7 +109,7 @@ function buildSentence(
       if (!ok) continue;
       const factor = channel.positionFactor({ quoted, name, headline });
       for (const c of candidatesFor(norms, p, m, lexicon, lm, channel, options.maxCandidates)) {
-        list.push({ from: p, to, ids: c.ids, original: c.original, substitution: c.substitution, choice: c.choice, factor });
+        list.push({ from: p, to, ids: c.ids, original: c.original, substitution: c.substitution, choice: c.choice, site: c.site, factor });
       }
       for (let q = p; q < to; q++) eligible[q] = true;
     }
@@ -148,7 +153,7 @@ function dropHopeless(edges: Edge[][], lm: LanguageModel, options: LatticeOption
     }
     return s * scale;
   };
-  const identityCost = edges.map((list) => Math.log1p(-Math.min(0.95, SCREEN_RATE * list[0].factor)));
+  const identityCost = edges.map((list) => keepScore(list[0], SCREEN_RATE));
   const theirs = new Map<number, number>(); // span end → score of the observed words, per p
   for (let p = 0; p < n; p++) {
     const list = edges[p];
@@ -167,7 +172,7 @@ function dropHopeless(edges: Edge[][], lm: LanguageModel, options: LatticeOption
         for (let q = p; q < e.to; q++) base += identityCost[q];
         theirs.set(e.to, base);
       }
-      const mine = score(e.ids, e.to, h2, h1) + Math.log(Math.min(0.95, SCREEN_RATE * e.factor)) + e.choice;
+      const mine = score(e.ids, e.to, h2, h1) + changeScore(e, SCREEN_RATE);
       if (mine > base - options.pruneMargin) keep.push(e);
     }
     edges[p] = keep;
@@ -202,6 +207,24 @@ interface Candidate {
   ids: number[];
   substitution: Substitution;
   choice: number;
+  site: number;
+}
+
+/**
+ * ln P(spun | original) of a change edge at spin rate ρ: the thesaurus channel m·ρ·q(s | o),
+ * plus, for a pair of a learned site table, that table's m·p(s | o).
+ */
+/** ln P(observed = original) of an identity edge at an eligible position, at spin rate ρ. */
+export function keepScore(edge: Pick<Edge, "factor" | "site">, rate: number): number {
+  return Math.log1p(-Math.min(0.95, (rate + edge.site) * edge.factor));
+}
+
+export function changeScore(edge: Pick<Edge, "factor" | "choice" | "site">, rate: number): number {
+  const generic = Math.log(Math.min(0.95, rate * edge.factor)) + edge.choice;
+  if (edge.site <= 0) return generic;
+  const site = Math.log(Math.min(0.95, edge.site * edge.factor));
+  const hi = Math.max(generic, site);
+  return hi + Math.log1p(Math.exp(Math.min(generic, site) - hi));
 }
 
 /**
@@ -232,12 +255,15 @@ function candidatesFor(norms: string[], p: number, m: PhraseMatch, lexicon: Chan
       const ids = outWords.map((w) => lm.id(w));
       let choice = channel.choice(sub, spun, ctx);
       choice -= channel.weights.frequency * Math.LN10 * Math.max(0, meanUnigram(lm, ids) - spunFreq);
-      list.push({ original: sub.original, ids, substitution: sub, choice });
+      list.push({ original: sub.original, ids, substitution: sub, choice, site: channel.siteProbability(sub.original, spun) });
     }
     // Keep the candidates a spinner most plausibly started from: the long tail of
     // unlikely table entries rarely wins and costs most of the decoding time.
-    list.sort((a, b) => b.choice - a.choice);
-    list.length = Math.min(list.length, maxCandidates);
+    // Pairs of a learned site table are always kept: the site's own pages vouch for them.
+    list.sort((a, b) => b.site - a.site || b.choice - a.choice);
+    let keep = maxCandidates;
+    while (keep < list.length && list[keep].site > 0) keep++;
+    list.length = Math.min(list.length, keep);
     if (cache.size > 200_000) cache.clear(); // bounded: a screening run sees an open vocabulary
     cache.set(spun, list);
   }

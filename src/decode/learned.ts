@@ -15,6 +15,7 @@ import { FUNCTION_WORDS } from "../lexicon/function-words.js";
 const MIN_FUNCTION_WORD_COUNT = 3;
 
 function trusted(p: LearnedPair): boolean {
+  if (p.probability !== undefined) return true; // the site learner weighed its own evidence
   const functionWords = (s: string) => s.toLowerCase().split(/\s+/).every((w) => FUNCTION_WORDS.has(w));
   return p.count >= MIN_FUNCTION_WORD_COUNT || !(functionWords(p.original) || functionWords(p.spun));
 }
@@ -22,18 +23,34 @@ function trusted(p: LearnedPair): boolean {
 export interface LearnedPair {
   original: string;
   spun: string;
+  /** Times the pair was seen (traced) or expected spun occurrences (site learner). */
   count: number;
+  /**
+   * P(spun | original) on the site the pair was learned from: how often the spinner's table
+   * turns the original into these words. Absent for traced pairs, which earn a count bonus only.
+   */
+  probability?: number;
+  /** Pages the evidence came from. */
+  pages?: number;
+  /** `slot`: a candidate the language model proposed, not yet evidence of anything (site learner). */
+  source?: "site" | "traced" | "slot";
 }
 
-/** original → spun → count, as the channel reads it. */
+/** original → spun → {count, probability}, as the channel reads it. */
 export function learnedMap(pairs: readonly LearnedPair[]): LearnedPairs {
-  const map = new Map<string, Map<string, number>>();
+  const map = new Map<string, Map<string, { count: number; probability: number }>>();
   for (const p of pairs) {
     if (!trusted(p)) continue;
     const original = p.original.toLowerCase();
+    const spun = p.spun.toLowerCase();
     let inner = map.get(original);
     if (inner === undefined) map.set(original, (inner = new Map()));
-    inner.set(p.spun.toLowerCase(), (inner.get(p.spun.toLowerCase()) ?? 0) + p.count);
+    const old = inner.get(spun);
+    if (old === undefined) inner.set(spun, { count: p.count, probability: p.probability ?? 0 });
+    else {
+      old.count += p.count;
+      old.probability = Math.max(old.probability, p.probability ?? 0);
+    }
   }
   return map;
 }
@@ -41,7 +58,7 @@ export function learnedMap(pairs: readonly LearnedPair[]): LearnedPairs {
 /** A lexicon that also proposes every learned original for its learned spun phrase. */
 export function withLearned(base: ChannelLexicon, pairs: readonly LearnedPair[]): ChannelLexicon {
   // spun first word → [spun words, original, count]
-  const byFirst = new Map<string, Array<{ spun: string[]; original: string; count: number }>>();
+  const byFirst = new Map<string, Array<{ spun: string[]; original: string; count: number; slot: boolean }>>();
   const fanout = new Map<string, number>();
   let longest = base.maxPhraseLength;
   for (const p of pairs) {
@@ -52,7 +69,7 @@ export function withLearned(base: ChannelLexicon, pairs: readonly LearnedPair[])
     longest = Math.max(longest, spun.length);
     let list = byFirst.get(spun[0]);
     if (list === undefined) byFirst.set(spun[0], (list = []));
-    list.push({ spun, original, count: p.count });
+    list.push({ spun, original, count: p.count, slot: p.source === "slot" });
     fanout.set(original, (fanout.get(original) ?? 0) + 1);
   }
   return {
@@ -69,7 +86,7 @@ export function withLearned(base: ChannelLexicon, pairs: readonly LearnedPair[])
         if (m === undefined) out.push((m = { length: l.spun.length, substitutions: [] }));
         const sub: Substitution = {
           original: l.original,
-          relation: "learned",
+          relation: l.slot ? "slot" : "learned",
           senseRank: 0,
           spunSenseRank: 0,
           fanout: fanout.get(l.original) ?? 1,

@@ -8,7 +8,7 @@
  */
 import type { LanguageModel } from "../model/lm.js";
 import { OOV_LOG_PROB } from "../model/lm.js";
-import type { Edge, SentenceLattice } from "./lattice.js";
+import { changeScore, keepScore, type Edge, type SentenceLattice } from "./lattice.js";
 
 const LN10 = Math.LN10;
 
@@ -31,9 +31,9 @@ interface Hyp {
 
 export function edgeChannelScore(edge: Edge, eligible: boolean, rate: number): number {
   if (edge.original === null) {
-    return eligible ? Math.log1p(-Math.min(0.95, rate * edge.factor)) : 0;
+    return eligible ? keepScore(edge, rate) : 0;
   }
-  return Math.log(Math.min(0.95, rate * edge.factor)) + edge.choice;
+  return changeScore(edge, rate);
 }
 
 /** Natural-log LM score of emitting `ids` after context (h2, h1); returns the new context too. */

@@ -90,7 +90,7 @@ export interface Lexicon {
  *   + FREQ_WEIGHT * (max(logFreq, -12) + 5)   common words are likelier originals (news text)
  */
 export const RELATION_WEIGHT: Readonly<Record<Relation, number>> = {
-  synonym: 0, variant: 0, phrase: 0, similar: -1.5, hyponym: -2.5, hypernym: -3, learned: 0,
+  synonym: 0, variant: 0, phrase: 0, similar: -1.5, hyponym: -2.5, hypernym: -3, learned: 0, slot: -3,
 };
 export function channelPrior(s: {
   relation: Relation; senseRank: number; spunSenseRank: number; fanout: number; tagCount: number;

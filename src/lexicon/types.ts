@@ -6,7 +6,8 @@ export type Relation =
   | "hyponym"   // the spun word is a more specific term than the original
   | "variant"   // spelling variant (British / American, hyphenation)
   | "phrase"    // function-word or phrase paraphrase (hand-written table)
-  | "learned";  // seen in confirmed traces of the user's own documents (`unspin learn`)
+  | "learned"   // seen in confirmed traces of the user's own documents (`unspin learn`)
+  | "slot";     // predicted by the language model for an out-of-place word (site learner only)
 
 /** One original that a spinner could have turned into the observed words. */
 export interface Substitution {

@@ -23,6 +23,10 @@ export interface LanguageModel {
   logProb(w: number, h1: number, h2: number): number;
   /** Unigram log10 probability of a word id. */
   unigram(w: number): number;
+  /** Ids h with a bigram (h w) in the model, ascending (slot candidates: what may stand before w). */
+  predecessors?(w: number): Uint32Array;
+  /** Ids w with a bigram (h w) in the model, ascending (what may follow h). */
+  successors?(h: number): Uint32Array;
 }
 
 /** log10 probability charged for a word the model does not know. */

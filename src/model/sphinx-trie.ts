@@ -321,6 +321,34 @@ class SphinxTrieModel implements LanguageModel {
     return p;
   }
 
+  predecessors(w: number): Uint32Array {
+    if (!(w >= 0 && w < this.vocabularySize) || this.order === 1) return new Uint32Array(0);
+    const column = this.order === 2 ? this.longWord : this.midWord;
+    return column.subarray(this.uniU[3 * w + 2], this.uniU[3 * w + 5]);
+  }
+
+  /** Inverted bigram index (built on first use: the trie is keyed by the predicted word). */
+  private successorStart: Uint32Array | undefined;
+  private successorIds: Uint32Array | undefined;
+
+  successors(h: number): Uint32Array {
+    if (!(h >= 0 && h < this.vocabularySize) || this.order === 1) return new Uint32Array(0);
+    if (this.successorIds === undefined) {
+      const V = this.vocabularySize;
+      const column = this.order === 2 ? this.longWord : this.midWord;
+      const start = new Uint32Array(V + 1);
+      for (let w = 0; w < V; w++) for (let e = this.uniU[3 * w + 2], end = this.uniU[3 * w + 5]; e < end; e++) start[column[e] + 1]++;
+      for (let i = 0; i < V; i++) start[i + 1] += start[i];
+      const fill = start.slice(0, V);
+      const ids = new Uint32Array(start[V]);
+      // w ascending, so each list comes out sorted.
+      for (let w = 0; w < V; w++) for (let e = this.uniU[3 * w + 2], end = this.uniU[3 * w + 5]; e < end; e++) ids[fill[column[e]]++] = w;
+      this.successorStart = start;
+      this.successorIds = ids;
+    }
+    return this.successorIds.subarray(this.successorStart![h], this.successorStart![h + 1]);
+  }
+
   /** log10 P(w | h1) of an order-2 model; w and h1 valid ids. */
   private bigramLogProb(w: number, h1: number): number {
     const wi = 3 * w;

@@ -103,6 +103,7 @@ export const DEFAULT_RELATION_WEIGHTS: Readonly<Record<Relation, number>> = {
   variant: 0.02,
   phrase: 0.15, // used only with phraseTable: true
   learned: 0, // the lexicon never offers learned pairs to the simulator
+  slot: 0,
 };
 
 /** Extra weight for a candidate that replaces several original words (spinners match longest first). */
