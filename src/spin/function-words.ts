@@ -7,7 +7,7 @@
  * hand-written phrase table (src/lexicon/data/phrases.tsv), so a restorer that uses that table is
  * not graded on text its own table produced. Its entries are context-blind like a spinner's:
  * "about" may become "around" or "regarding" whatever it meant. Forms are literal (these words
- * barely inflect). Only `spin(..., {functionWords: true})` uses it.
+ * barely inflect). `spin(..., {functionWords: true})` and the site spinner (site.ts) use it.
  */
 
 import type { ForwardCandidate, ForwardLexicon } from "./simulate.js";
@@ -93,7 +93,56 @@ const TABLE: ReadonlyArray<[string, string[]]> = [
   ["have to", ["must", "need to"]],
   ["is able to", ["can"]],
   ["are able to", ["can"]],
+  // periphrastic auxiliaries and modal phrases (site spinners' habit of lengthening verb groups)
+  ["were", ["have been", "had been"]],
+  ["was", ["has been", "used to be"]],
+  ["could be", ["may very well be", "might be"]],
+  ["would be", ["could be", "may be"]],
+  ["will be", ["shall be", "can be"]],
+  ["is going to", ["will", "is about to"]],
+  ["are going to", ["will", "are about to"]],
+  // relatives and stock phrases rewritten word by word
+  ["where", ["the place", "wherein"]],
+  ["when", ["once", "at the time"]],
+  ["including", ["together with", "along with", "comprising"]],
+  ["such as", ["similar to", "corresponding to", "like"]],
+  ["like", ["similar to", "resembling"]],
+  ["more than", ["greater than", "over"]],
+  ["at least", ["a minimum of", "not less than"]],
+  ["as well", ["too", "additionally"]],
+  ["so far", ["up to now", "to date", "thus far"]],
+  ["in the past", ["previously", "beforehand"]],
+  ["a number of", ["a variety of", "several"]],
+  ["the same", ["the identical", "the very same"]],
+  ["as a result", ["consequently", "in consequence"]],
+  ["despite", ["regardless of", "in spite of"]],
+  ["instead of", ["rather than", "in place of"]],
+  ["next to", ["beside", "adjacent to"]],
+  ["up to", ["as much as", "as many as"]],
+  ["on the other hand", ["alternatively", "then again"]],
+  ["which is", ["that is"]],
 ];
+
+/**
+ * Contractions and what site spinners expand them to ("don't" → "do not", "it's" → "it is").
+ * Keys are normalised (lower case, ASCII apostrophe); a typographic apostrophe in the text
+ * matches too. "'s" after a noun is a possessive, not a contraction, so only pronoun forms are listed.
+ */
+export const CONTRACTIONS: ReadonlyMap<string, string> = new Map([
+  ["don't", "do not"], ["doesn't", "does not"], ["didn't", "did not"], ["won't", "will not"],
+  ["can't", "cannot"], ["isn't", "is not"], ["aren't", "are not"], ["wasn't", "was not"],
+  ["weren't", "were not"], ["hasn't", "has not"], ["haven't", "have not"], ["hadn't", "had not"],
+  ["wouldn't", "would not"], ["couldn't", "could not"], ["shouldn't", "should not"], ["mustn't", "must not"],
+  ["needn't", "need not"], ["ain't", "is not"],
+  ["it's", "it is"], ["that's", "that is"], ["there's", "there is"], ["here's", "here is"],
+  ["he's", "he is"], ["she's", "she is"], ["what's", "what is"], ["who's", "who is"], ["let's", "let us"],
+  ["i'm", "i am"], ["you're", "you are"], ["we're", "we are"], ["they're", "they are"],
+  ["i've", "i have"], ["you've", "you have"], ["we've", "we have"], ["they've", "they have"],
+  ["i'll", "i will"], ["you'll", "you will"], ["he'll", "he will"], ["she'll", "she will"],
+  ["it'll", "it will"], ["we'll", "we will"], ["they'll", "they will"], ["that'll", "that will"],
+  ["i'd", "i would"], ["you'd", "you would"], ["he'd", "he would"], ["she'd", "she would"],
+  ["we'd", "we would"], ["they'd", "they would"],
+]);
 
 const MAX_WORDS = 4;
 

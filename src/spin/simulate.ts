@@ -136,7 +136,7 @@ export function mixSeed(seed: number, position: number): number {
 let defaultLexicon: ForwardLexicon | undefined;
 let ownTableLexicon: ForwardLexicon | undefined;
 
-function ownTable(): ForwardLexicon {
+export function ownTable(): ForwardLexicon {
   ownTableLexicon ??= functionWordLexicon();
   return ownTableLexicon;
 }
@@ -159,22 +159,7 @@ export function spin(text: string, options: SpinOptions): SpinResult {
   const functionWords = options.functionWords ?? false;
   if (!phraseTable && !functionWords) weights.phrase = 0;
 
-  const tokens = tokenize(text);
-  // The lexicon sees the word tokens only; wordTok maps a word index to its token index.
-  const wordTok: number[] = [];
-  const norms: string[] = [];
-  tokens.forEach((t, k) => {
-    if (t.kind === "word") {
-      wordTok.push(k);
-      norms.push(t.norm);
-    }
-  });
-  const names = protectNames ? documentNames(tokens) : new Set<string>();
-  const headings = headingTokens(text, tokens);
-  const protectedWord = (t: Token): boolean =>
-    t.headline || headings.has(t.start) ||
-    (protectQuotes && t.quoted) ||
-    (protectNames && (t.allCaps || (t.capitalised && (!t.sentenceStart || names.has(t.norm)))));
+  const { tokens, wordTok, norms, protectedWord } = wordView(text, { protectQuotes, protectNames });
 
   const base = options.lexicon ?? getDefaultLexicon();
   // Without phraseTable the lexicon's 'phrase' entries are dropped; the own table may add 'phrase' ones.
@@ -227,6 +212,39 @@ export function spin(text: string, options: SpinOptions): SpinResult {
   }
   out += text.slice(copied);
   return { text: out, substitutions, eligible };
+}
+
+/** A document's word tokens as the simulators walk them, with the protection rule applied. */
+export interface WordView {
+  tokens: Token[];
+  /** wordTok[w] is the token index of word w. */
+  wordTok: number[];
+  /** Normalised words (the lexicon's keys), word tokens only. */
+  norms: string[];
+  /** Whether a token is protected (headline line, heading, quoted speech, name). */
+  protectedWord: (t: Token) => boolean;
+}
+
+/** Tokenise `text` and build the protection rule shared by `spin()` and the site spinner (site.ts). */
+export function wordView(text: string, options: { protectQuotes: boolean; protectNames: boolean }): WordView {
+  const { protectQuotes, protectNames } = options;
+  const tokens = tokenize(text);
+  // The lexicon sees the word tokens only; wordTok maps a word index to its token index.
+  const wordTok: number[] = [];
+  const norms: string[] = [];
+  tokens.forEach((t, k) => {
+    if (t.kind === "word") {
+      wordTok.push(k);
+      norms.push(t.norm);
+    }
+  });
+  const names = protectNames ? documentNames(tokens) : new Set<string>();
+  const headings = headingTokens(text, tokens);
+  const protectedWord = (t: Token): boolean =>
+    t.headline || headings.has(t.start) ||
+    (protectQuotes && t.quoted) ||
+    (protectNames && (t.allCaps || (t.capitalised && (!t.sentenceStart || names.has(t.norm)))));
+  return { tokens, wordTok, norms, protectedWord };
 }
 
 /**
@@ -291,7 +309,7 @@ function documentNames(tokens: Token[]): Set<string> {
 }
 
 /** Spinners leave numbers alone, spelled out or not. */
-const NUMBER_WORDS = new Set(
+export const NUMBER_WORDS: ReadonlySet<string> = new Set(
   ("zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen " +
     "seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety hundred thousand million " +
     "billion trillion first second third fourth fifth sixth seventh eighth ninth tenth dozen half quarter").split(" "),
@@ -306,16 +324,31 @@ function usableCandidates(
   if (protectedWord(head) || NUMBER_WORDS.has(head.norm)) return [];
   const raw = lexicon.forward(norms, w);
   if (raw.length === 0) return [];
-  const seen = new Map<string, ForwardCandidate>();
   const spanCache = new Map<number, boolean>([[1, true]]);
+  return thesaurusCandidates(raw, norms, w, weights, (length) => {
+    let ok = spanCache.get(length);
+    if (ok === undefined) spanCache.set(length, (ok = spanOk(tokens, wordTok, w, length, protectedWord)));
+    return ok;
+  });
+}
+
+/**
+ * The forward candidates a thesaurus spinner would list for the words starting at norms[w]:
+ * relations with a positive weight, no co-hyponyms or two-step similar links, not the identity,
+ * deduplicated by (length, spun) keeping the most frequent sense. `spanUsable(length)` says
+ * whether a swap of that many words may be made there.
+ */
+export function thesaurusCandidates(
+  raw: readonly ForwardCandidate[], norms: readonly string[], w: number,
+  weights: Record<Relation, number>, spanUsable: (length: number) => boolean = () => true,
+): ForwardCandidate[] {
+  const seen = new Map<string, ForwardCandidate>();
   for (const c of raw) {
     if (!(weights[c.relation] > 0) || c.length < 1 || w + c.length > norms.length) continue;
     // Thesaurus tables list synonyms and near neighbours, not co-hyponyms (Monday → Tuesday).
     const link = (c as { link?: string }).link;
     if (link === "sibling" || link === "similar2") continue;
-    let ok = spanCache.get(c.length);
-    if (ok === undefined) spanCache.set(c.length, (ok = spanOk(tokens, wordTok, w, c.length, protectedWord)));
-    if (!ok) continue;
+    if (!spanUsable(c.length)) continue;
     const spun = c.spun.trim().replace(/\s+/g, " ");
     if (spun.length === 0 || spun === norms.slice(w, w + c.length).join(" ")) continue;
     const key = `${c.length}\u0000${spun}`;
@@ -329,7 +362,7 @@ function usableCandidates(
 }
 
 /** The words w .. w+length-1 are adjacent tokens (only spaces between), in one sentence and unprotected. */
-function spanOk(tokens: Token[], wordTok: number[], w: number, length: number, protectedWord: (t: Token) => boolean): boolean {
+export function spanOk(tokens: Token[], wordTok: number[], w: number, length: number, protectedWord: (t: Token) => boolean): boolean {
   const k0 = wordTok[w];
   for (let j = 1; j < length; j++) {
     const k = wordTok[w + j];
@@ -345,7 +378,7 @@ function spanOk(tokens: Token[], wordTok: number[], w: number, length: number, p
  * the classes on offer), then a candidate of that class with weight 1/sqrt(1 + senseRank)
  * (×2 for multi-word originals). Candidates come from all senses of the word: context-blind.
  */
-function choose(candidates: ForwardCandidate[], weights: Record<Relation, number>, rng: () => number): ForwardCandidate {
+export function choose(candidates: readonly ForwardCandidate[], weights: Record<Relation, number>, rng: () => number): ForwardCandidate {
   const classes = new Map<Relation, ForwardCandidate[]>();
   for (const c of candidates) {
     const list = classes.get(c.relation);
@@ -362,7 +395,7 @@ function byKey(a: ForwardCandidate, b: ForwardCandidate): number {
   return a.length - b.length || (a.spun < b.spun ? -1 : a.spun > b.spun ? 1 : 0);
 }
 
-function pick<T>(items: T[], weights: number[], u: number): T {
+export function pick<T>(items: readonly T[], weights: readonly number[], u: number): T {
   let total = 0;
   for (const w of weights) total += w;
   let x = u * total;
