@@ -84,6 +84,8 @@ export const SITE_DEFAULTS = {
   /** Below this share of its words explained by the table, a site reads as clean (or too mixed). */
   minTableShare: 0.01,
   initialApply: 0.8,
+  /** Log-odds a second original of the same substitute needs. */
+  sharedSpunMargin: 8,
   /**
    * Nats taken off every place's LM preference for a candidate: a trigram model mildly prefers
    * many a word to the one written, and such weak preferences, summed over a site's hundreds of
@@ -268,10 +270,19 @@ export function learnSite(texts: Iterable<string>, options: SiteLearnOptions): S
         pairs[id].inTable = false;
         if (pairs[id].gain > 0 && (best < 0 || pairs[id].gain > pairs[best].gain)) best = id;
       }
-      if (best >= 0) {
-        pairs[best].inTable = true;
-        inDomain.add(pairs[best].original);
-      }
+      if (best >= 0) pairs[best].inTable = true;
+    }
+    // A table rarely sends two originals to one substitute: a second original for the same
+    // words must explain them far better than chance before it joins.
+    const bySpun = new Map<number, Pair>();
+    for (const pair of pairs) {
+      if (!pair.inTable) continue;
+      const first = bySpun.get(pair.spun);
+      if (first === undefined || pair.gain > first.gain) bySpun.set(pair.spun, pair);
+    }
+    for (const pair of pairs) {
+      if (pair.inTable && bySpun.get(pair.spun) !== pair && pair.gain < SITE_DEFAULTS.sharedSpunMargin) pair.inTable = false;
+      if (pair.inTable) inDomain.add(pair.original);
     }
     // M (a): the share of a table original's places that were changed.
     let spun = 0, kept = 0;
