@@ -145,8 +145,7 @@ export function analyze(text: string, options: AnalyzeOptions = {}): AnalysisRes
   const t0 = performance.now();
   const lm = options.model ?? loadModel();
   const baseLexicon = options.lexicon ?? loadLexicon();
-  const lexicon = options.learned !== undefined && options.learned.length > 0 ? withLearned(baseLexicon, options.learned) : baseLexicon;
-  const channel = channelFor(lm, lexicon, options);
+  const { lexicon, channel } = engineFor(lm, baseLexicon, options);
   const lmWeight = options.lmWeight ?? DEFAULTS.lmWeight;
   const beam = options.beam ?? DEFAULTS.beam;
   const editCalibration = options.editCalibration === undefined ? defaultEditCalibration() : options.editCalibration;
@@ -270,14 +269,29 @@ function confident(choice: Choice, minConfidence: number, minChangeProbability: 
 }
 
 /**
+ * The lexicon and channel of a call. With learned pairs (a screening run passes the same array
+ * for every page), both are kept per array, so the channel's per-phrase candidate cache
+ * survives from page to page; custom weights get their own each call.
+ */
+const learnedEngines = new WeakMap<readonly LearnedPair[], WeakMap<ChannelLexicon, { lexicon: ChannelLexicon; channel: Channel }>>();
+function engineFor(lm: LanguageModel, base: ChannelLexicon, options: AnalyzeOptions): { lexicon: ChannelLexicon; channel: Channel } {
+  const learned = options.learned;
+  if (learned === undefined || learned.length === 0) return { lexicon: base, channel: channelFor(lm, base, options) };
+  if (options.weights !== undefined) return { lexicon: withLearned(base, learned), channel: new Channel({ ...DEFAULT_WEIGHTS, ...options.weights }, learnedMap(learned)) };
+  let byBase = learnedEngines.get(learned);
+  if (byBase === undefined) learnedEngines.set(learned, (byBase = new WeakMap()));
+  let engine = byBase.get(base);
+  if (engine === undefined) byBase.set(base, (engine = { lexicon: withLearned(base, learned), channel: new Channel(DEFAULT_WEIGHTS, learnedMap(learned)) }));
+  return engine;
+}
+
+/**
  * One channel per (model, lexicon) for the default weights, so the per-phrase candidate
- * cache it carries survives across calls; custom weights or learned pairs get their own.
+ * cache it carries survives across calls; custom weights get their own.
  */
 const channels = new WeakMap<LanguageModel, WeakMap<ChannelLexicon, Channel>>();
 function channelFor(lm: LanguageModel, lexicon: ChannelLexicon, options: AnalyzeOptions): Channel {
-  if (options.weights !== undefined || options.learned !== undefined) {
-    return new Channel({ ...DEFAULT_WEIGHTS, ...options.weights }, options.learned ? learnedMap(options.learned) : undefined);
-  }
+  if (options.weights !== undefined) return new Channel({ ...DEFAULT_WEIGHTS, ...options.weights });
   let byLexicon = channels.get(lm);
   if (byLexicon === undefined) channels.set(lm, (byLexicon = new WeakMap()));
   let channel = byLexicon.get(lexicon);

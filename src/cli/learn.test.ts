@@ -87,3 +87,15 @@ test("a too-small page set gives an empty table and says why (exit 0: the table 
   assert.equal(lines[lines.length - 1], "original\tspun\tprobability\tcount\tpages\tsource", "no pair after the column header");
   assert.ok(lines.some((l) => l.startsWith("# empty: ")), "the table says why it is empty");
 });
+
+test("screen takes --channel tables too; a bad one stops it before any work", { timeout: 300_000 }, () => {
+  const table = join(dir, "screen.tsv");
+  assert.equal(unspin(["learn", "--unsupervised", site, "-o", table]).code, 0);
+  const out = join(dir, "results.db");
+  const r = unspin(["screen", site, "--channel", table, "--out", out, "--threads", "1", "--no-progress", "--json"]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(JSON.parse(r.stdout).counts?.pages ?? JSON.parse(r.stdout).pagesThisRun, 40);
+  const bad = unspin(["screen", site, "--channel", join(dir, "nope.tsv"), "--out", join(dir, "bad.db"), "--no-progress"]);
+  assert.notEqual(bad.code, 0);
+  assert.match(bad.stderr, /no channel table at/);
+});

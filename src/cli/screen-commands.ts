@@ -13,6 +13,8 @@ import { renderReport } from "../screen/report.js";
 import { screenLocal, DEFAULT_RECORDS_PER_BATCH, DEFAULT_SPUN_THRESHOLD, type ScreenProgress } from "../screen/run.js";
 import { enqueueRun, redactUrl as redact, runWorker } from "../screen/queue.js";
 import type { ResultStore } from "../screen/types.js";
+import { readChannelTable } from "../decode/table.js";
+import { collect } from "./learned.js";
 
 export const DEFAULT_RESULTS = "./results.db";
 
@@ -45,6 +47,7 @@ interface ScreenFlags {
   out: string;
   sources?: string;
   lm?: string;
+  channel: string[];
   resume?: boolean;
   threads?: number;
   batch: number;
@@ -63,6 +66,7 @@ export function registerScreenCommands(program: Command): void {
     .option("--out <location>", "results: an SQLite file or a postgres:// URL", DEFAULT_RESULTS)
     .option("--sources <db>", "also trace each page against this index of originals (`unspin index add`)")
     .option("--lm <path>", "language model (default: the bundled one)")
+    .option("--channel <table>", "use a learned channel table (unspin learn -o); repeat for several", collect, [])
     .option("--resume", "continue the run stored in --out (after an interruption or a crash)")
     .option("--threads <n>", "worker threads (default: one per core)", positiveInt("--threads", 256))
     .option("--batch <n>", "records per batch (the unit of work and of resuming)", positiveInt("--batch", 100_000), DEFAULT_RECORDS_PER_BATCH)
@@ -76,6 +80,7 @@ export function registerScreenCommands(program: Command): void {
       if (!flags.resume && inputs.length === 0) throw new UnspinError("nothing to screen: give WARC, JSONL or HTML files or folders (or --resume)");
       // Inputs are checked before the results store is created, so a mistyped path leaves no file.
       if (!flags.resume) await listScreenInputs(inputs);
+      for (const t of flags.channel) readChannelTable(t); // a bad table fails here, in one line, before any work
       const settings = { paths: inputs, sources: flags.sources ?? null, recordsPerBatch: flags.batch, spunThreshold: flags.threshold, resume: flags.resume };
       if (flags.queue !== undefined) {
         await withResults(flags.out, true, async (store) => {
@@ -97,7 +102,7 @@ export function registerScreenCommands(program: Command): void {
         };
         process.on("SIGINT", onSignal);
         try {
-          const done = await screenLocal(store, { ...settings, lm: flags.lm, threads: flags.threads, signal: controller.signal, onProgress: bar?.update });
+          const done = await screenLocal(store, { ...settings, lm: flags.lm, channel: flags.channel, threads: flags.threads, signal: controller.signal, onProgress: bar?.update });
           bar?.stop();
           if (flags.json) process.stdout.write(JSON.stringify(done, null, 2) + "\n");
           else process.stderr.write(summaryLine(done, flags.out) + "\n");
@@ -115,9 +120,11 @@ export function registerScreenCommands(program: Command): void {
     .requiredOption("--queue <url>", "the PostgreSQL queue `screen --queue` filled")
     .option("--out <location>", "results (normally the same postgres:// URL)")
     .option("--lm <path>", "language model (default: the bundled one)")
+    .option("--channel <table>", "use a learned channel table (unspin learn -o); repeat for several", collect, [])
     .option("--threads <n>", "worker threads (default: one per core)", positiveInt("--threads", 256))
     .option("--exit-when-idle", "stop when the queue has no batch left")
-    .action(async (flags: { queue: string; out?: string; lm?: string; threads?: number; exitWhenIdle?: boolean }) => {
+    .action(async (flags: { queue: string; out?: string; lm?: string; channel: string[]; threads?: number; exitWhenIdle?: boolean }) => {
+      for (const t of flags.channel) readChannelTable(t);
       if (!isPostgresUrl(flags.queue)) throw new UnspinError(`--queue must be a postgres:// URL, not ${redact(flags.queue)}`);
       const out = flags.out ?? flags.queue;
       await withResults(out, false, async (store) => {
@@ -130,7 +137,7 @@ export function registerScreenCommands(program: Command): void {
         process.on("SIGINT", stop);
         process.on("SIGTERM", stop);
         try {
-          const r = await runWorker(store, flags.queue, { lm: flags.lm, threads: flags.threads, exitWhenIdle: flags.exitWhenIdle, signal: controller.signal });
+          const r = await runWorker(store, flags.queue, { lm: flags.lm, channel: flags.channel, threads: flags.threads, exitWhenIdle: flags.exitWhenIdle, signal: controller.signal });
           process.stderr.write(`unspin: worker screened ${r.batches} batches (${r.pages} pages)\n`);
         } finally {
           process.off("SIGINT", stop);

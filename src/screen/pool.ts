@@ -13,6 +13,8 @@ export interface WorkerInit {
   lm?: string;
   /** Trace index to trace pages against (`--sources`). */
   sources?: string;
+  /** Learned channel tables (`--channel`). */
+  channel?: string[];
 }
 
 export interface WorkerRequest {

@@ -95,6 +95,8 @@ export async function enqueueRun(store: ResultStore, queueUrl: string, s: Enqueu
 
 export interface WorkerOptions {
   lm?: string;
+  /** Learned channel tables (`--channel`). */
+  channel?: string[];
   threads?: number;
   /** Return once every planned batch of the run is done. */
   exitWhenIdle?: boolean;
@@ -110,6 +112,7 @@ export async function runWorker(store: ResultStore, queueUrl: string, opts: Work
   if (run === null) throw new UnspinError(`${store.location} holds no screening run: enqueue one with "unspin screen <inputs...> --queue URL --out URL"`);
   const init: WorkerInit = {};
   if (opts.lm !== undefined) init.lm = opts.lm;
+  if (opts.channel !== undefined) init.channel = opts.channel;
   if (run.sources !== null) init.sources = run.sources;
   const threads = opts.threads ?? defaultThreads();
   const pool = await ScreenPool.start(init, threads);

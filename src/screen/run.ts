@@ -95,6 +95,8 @@ export interface ScreenProgress extends ResultCounts {
 
 export interface LocalOptions extends RunSettings {
   lm?: string;
+  /** Learned channel tables (`--channel`). */
+  channel?: string[];
   /** Worker threads; default one per core. */
   threads?: number;
   onProgress?: (p: ScreenProgress) => void;
@@ -109,6 +111,7 @@ export async function screenLocal(store: ResultStore, opts: LocalOptions): Promi
   const byInput = new Map(inputs.map((i) => [i.input, i]));
   const init: WorkerInit = {};
   if (opts.lm !== undefined) init.lm = opts.lm;
+  if (opts.channel !== undefined) init.channel = opts.channel;
   if (run.sources !== null) init.sources = run.sources;
   const threads = opts.threads ?? defaultThreads();
   const pool = await ScreenPool.start(init, threads);

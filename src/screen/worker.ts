@@ -5,6 +5,7 @@
 import { parentPort, workerData } from "node:worker_threads";
 import { loadModel } from "../model/index.js";
 import { openIndex } from "../trace/index.js";
+import { combineTables, readChannelTable } from "../decode/table.js";
 import { screenBatch } from "./batch.js";
 import type { ScreenEngine } from "./page.js";
 import type { WorkerInit, WorkerReply, WorkerRequest } from "./pool.js";
@@ -14,6 +15,7 @@ const port = parentPort!;
 
 async function main(): Promise<void> {
   const engine: ScreenEngine = { analyze: init.lm !== undefined ? { model: loadModel(init.lm) } : {} };
+  if (init.channel !== undefined && init.channel.length > 0) engine.analyze!.learned = combineTables(init.channel.map(readChannelTable));
   if (init.sources !== undefined) engine.sources = await openIndex(init.sources, { readOnly: true });
   // Jobs run one at a time: the analysis is synchronous, so a second would only wait.
   let chain = Promise.resolve();
