@@ -64,6 +64,23 @@ test("check report: no colour when not a TTY; marks spans", () => {
   assert.match(r.stdout, /\[[^\]]+ → [^\]]+\]/);
 });
 
+test("check report of a long input (several pieces): every character of the text is printed", () => {
+  // 200 clean stories then a spun one: pieces without a suspicious span and a piece with some.
+  const clean = readFileSync(join(root, "examples", "clean", "river-study.txt"), "utf8");
+  const input = `${clean}\n`.repeat(200) + readFileSync(example, "utf8");
+  assert.ok(input.length > 3 * 64 * 1024, "at least three pieces");
+  const f = join(dir, "long.txt");
+  writeFileSync(f, input);
+  const r = unspin(["check", f]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.doesNotMatch(r.stdout, /\x1b\[/);
+  const marks = /\[([^[\]]*?) → [^[\]]*? \d+%\]/g;
+  assert.ok((r.stdout.match(marks) ?? []).length > 0, "the spun piece is marked");
+  const unmarked = r.stdout.replace(marks, "$1");
+  assert.equal(unmarked.slice(0, input.length), input);
+  assert.match(unmarked.slice(input.length), /^\n[^\n]*: spin score \d\.\d\d .* in \d+ words/);
+});
+
 test("spin is seeded and labelled", () => {
   const clean = join(root, "examples", "harbour-bridge.txt");
   const a = unspin(["spin", "--rate", "0.3", "--seed", "7", clean]);

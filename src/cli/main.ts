@@ -11,7 +11,7 @@ import { buildModelFile } from "../model/build.js";
 import { spin } from "../spin/simulate.js";
 import { readText, readTextPieces } from "../text/input.js";
 import { UnspinError } from "../errors.js";
-import { renderCheck, styleFor } from "./report.js";
+import { renderBody, renderCheck, renderHeader, styleFor } from "./report.js";
 import { registerTraceCommands } from "./trace-commands.js";
 import { registerScreenCommands } from "./screen-commands.js";
 import { learnedPairsFrom } from "./learned.js";
@@ -77,7 +77,7 @@ async function run(mode: "check" | "restore", file: string, flags: EngineFlags):
     for (const e of r.edits) edits.push({ ...e, start: e.start + offset, end: e.end + offset });
     if (flags.json) await write(out, JSON.stringify(r.restored).slice(1, -1));
     else if (mode === "restore") await write(out, r.restored);
-    else await write(out, renderCheck(piece, r, style, label).replace(/^[^\n]*\n\n?/, ""));
+    else await write(out, renderBody(piece, r.edits, style));
     offset += piece.length;
     bytesDone += Buffer.byteLength(piece);
     progress(bytesDone);
@@ -90,8 +90,8 @@ async function run(mode: "check" | "restore", file: string, flags: EngineFlags):
   if (flags.json) {
     await write(out, `","score":${score},"edits":${JSON.stringify(edits)},"stats":${JSON.stringify(combined)}}\n`);
   } else if (mode === "check") {
-    const summary = renderCheck("", { score, edits: [], restored: "", stats: combined }, style, label).trimEnd();
-    await write(out, `\n${summary.replace(/0 suspicious spans/, `${edits.length} suspicious spans`)}\n`);
+    // The score line comes last: it needs every piece.
+    await write(out, `\n${renderHeader({ score, stats: combined }, edits.length, style, label)}`);
   }
 }
 
