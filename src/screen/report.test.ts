@@ -5,7 +5,7 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -13,8 +13,8 @@ import { chromium, type Browser, type Page } from "playwright-core";
 import { CHART_SITES, SPANS_SHOWN, chartData, escapeHtml, jsonForScript, renderReport, safeHref, showBidi } from "./report.js";
 import { mulberry32 } from "../spin/simulate.js";
 import { MAX_SPANS, type PageResult, type ScreenSpan, type ScreenSummary } from "./types.js";
+import { CHROMIUM, available, missingChromium } from "../test-support/require.js";
 
-const CHROMIUM = "/usr/bin/chromium";
 const CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
 const GENERATED = new Date("2026-12-01T09:30:00Z");
 
@@ -245,14 +245,8 @@ test("renderReport: partial runs say so; an empty run renders", () => {
 // ---------------------------------------------------------------------------------------------
 // In the browser
 
-function requireChromium(path: string): void {
-  if (!existsSync(path)) {
-    assert.fail(`Debian's chromium is not installed at ${path}: run scripts/ci/chromium.sh (as root) to install it; the report's browser test needs it`);
-  }
-}
-
-test("a missing chromium fails with what to run", () => {
-  assert.throws(() => requireChromium("/nonexistent/chromium"), /run scripts\/ci\/chromium\.sh/);
+test("a missing chromium says what to run", () => {
+  assert.match(missingChromium("/nonexistent/chromium") ?? "", /run scripts\/ci\/chromium\.sh/);
 });
 
 interface ChartCheck {
@@ -320,7 +314,7 @@ function checkChart(page: Page, id: string, horizontal: boolean): Promise<ChartC
 }
 
 test("in chromium: offline, both charts drawn and painted, hostile strings stay text, no errors", { timeout: 180_000 }, async (t) => {
-  requireChromium(CHROMIUM);
+  if (!available(t, missingChromium())) return;
   const bins = 20;
   const emptyBins = [13, 16, 17];
   const summary = sampleSummary({ pages: 1_000_000, sites: 30, worst: 100, spans: 20, bins, emptyBins, hostile: true });
