@@ -120,6 +120,27 @@ test("non-English text gets a clear message", () => {
   const f = join(dir, "de.txt");
   writeFileSync(f, "Die Regierung hat am Mittwoch beschlossen, die Steuern für kleine Unternehmen zu senken. Die Opposition kritisierte den Plan scharf und sprach von einem Wahlgeschenk.");
   assertCleanError(unspin(["check", f]), /English/);
+  assert.equal(unspin(["check", f]).code, 3);
+});
+
+test("the language check applies to every script; a very short English text still works", () => {
+  const texts = {
+    zh: "北大西洋公约组织周四表示，已向俄罗斯提交书面答复。秘书长说，联盟愿意倾听俄罗斯的关切，但不会在基本原则上让步。",
+    ja: "北大西洋条約機構は木曜日、ロシアに書面で回答したと発表した。",
+    ru: "НАТО в четверг передало России письменный ответ. Генеральный секретарь сказал, что альянс готов выслушать озабоченность России.",
+    short: "你好",
+  };
+  for (const [lang, text] of Object.entries(texts)) {
+    const f = join(dir, `${lang}.txt`);
+    writeFileSync(f, text);
+    const r = unspin(["check", f]);
+    assertCleanError(r, /does not look like English/);
+    assert.equal(r.code, 3, lang);
+  }
+  for (const text of ["The cat sat on the mat.", "Hello.", "Prices rose."]) {
+    const r = unspin(["check", "--json", "-"], text);
+    assert.equal(r.code, 0, `${text}: ${r.stderr}`);
+  }
 });
 
 test("a long single line and a large file are processed in pieces", () => {
