@@ -91,13 +91,43 @@ test("spin is seeded and labelled", () => {
   assert.ok(j.substitutions.length > 5);
 });
 
-test("empty input: score 0 and no edits", () => {
-  const f = join(dir, "empty.txt");
-  writeFileSync(f, "");
-  const r = unspin(["check", "--json", f]);
-  assert.equal(r.code, 0);
-  assert.deepEqual(JSON.parse(r.stdout).edits, []);
-  assert.equal(JSON.parse(r.stdout).score, 0);
+test("an empty or whitespace-only input is refused as empty: one line, exit 2", () => {
+  for (const [name, text] of [["empty.txt", ""], ["blank.txt", "  \n\n\t \n"]]) {
+    const f = join(dir, name);
+    writeFileSync(f, text);
+    for (const args of [["check", f], ["check", "--json", f], ["restore", f]]) {
+      const r = unspin(args);
+      assertCleanError(r, new RegExp(`^unspin: ${f} is empty: nothing to (check|restore)\n$`));
+      assert.equal(r.code, 2);
+      assert.equal(r.stdout, "");
+    }
+  }
+  const r = unspin(["check", "-"], "");
+  assert.match(r.stderr, /standard input is empty/);
+  assert.equal(r.code, 2);
+});
+
+test("exit codes follow the README's table: the same kind of error, the same code", () => {
+  const missing = join(dir, "missing.db");
+  const cases: Array<[string[], number, RegExp]> = [
+    [["check", join(dir, "missing.txt")], 2, /no such file/],
+    [["report", "--out", missing, "-o", join(dir, "r.html")], 2, /no screening results at/],
+    [["trace", "--db", missing, example], 2, /no index at/],
+    [["check", "--db", missing, example], 2, /no index at/],
+    [["check", "--lm", join(dir, "missing.lm"), example], 2, /model file not found/],
+    [["screen", "--out", join(dir, "s.db"), join(dir, "no-such-crawl")], 2, /no such/],
+    [["check", "--frobnicate", example], 2, /unknown option/],
+    [["spin", "--rate", "7", example], 2, /--rate/],
+    [["report"], 2, /required option '-o, --output <file>'/],
+  ];
+  for (const [args, code, message] of cases) {
+    const r = unspin(args);
+    assertCleanError(r, message);
+    assert.equal(r.code, code, `${args.join(" ")}: ${r.stderr}`);
+  }
+  const readme = readFileSync(join(root, "README.md"), "utf8");
+  const table = /## Exit codes\n[\s\S]*?\n\n((?:\|.*\n)+)/.exec(readme)?.[1] ?? "";
+  for (const code of [0, 1, 2, 3, 70, 130]) assert.match(table, new RegExp(`^\\| ${code} \\|`, "m"), `README lists exit code ${code}`);
 });
 
 test("bad input: one-line errors, non-zero exit, no stack trace", () => {

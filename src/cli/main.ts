@@ -10,7 +10,7 @@ import { loadModel } from "../model/index.js";
 import { buildModelFile } from "../model/build.js";
 import { spin } from "../spin/simulate.js";
 import { readText, readTextPieces } from "../text/input.js";
-import { UnspinError } from "../errors.js";
+import { EXIT, InputError, UnspinError } from "../errors.js";
 import { renderBody, renderCheck, renderHeader, styleFor } from "./report.js";
 import { registerTraceCommands } from "./trace-commands.js";
 import { registerScreenCommands } from "./screen-commands.js";
@@ -52,6 +52,8 @@ async function run(mode: "check" | "restore", file: string, flags: EngineFlags):
   const second = first.done ? { done: true as const, value: undefined } : await iterator.next();
   const label = file === "-" ? "standard input" : file;
   if (second.done) {
+    // Nothing to score is the user's mistake (a wrong file), not "no sign of spinning".
+    if (firstText.trim() === "") throw new InputError(`${label} is empty: nothing to ${mode}`);
     const result = analyze(firstText, options);
     if (flags.json) await write(out, JSON.stringify(result, null, 2) + "\n");
     else if (mode === "restore") await write(out, result.restored);
@@ -160,7 +162,8 @@ export async function main(argv: string[]): Promise<number> {
     await program.parseAsync(argv);
     return 0;
   } catch (err) {
-    if (err instanceof CommanderError) return err.exitCode; // commander already printed its one-line message
+    // commander already printed its one-line message; a usage error exits like an input error
+    if (err instanceof CommanderError) return err.exitCode === 0 ? EXIT.ok : EXIT.input;
     if (err instanceof UnspinError) {
       process.stderr.write(`unspin: ${err.message}\n`);
       return err.exitCode;
@@ -169,7 +172,7 @@ export async function main(argv: string[]): Promise<number> {
     const e = err as Error;
     process.stderr.write(`unspin: internal error: ${e?.message ?? String(err)} (please report this; set UNSPIN_DEBUG=1 for details)\n`);
     if (process.env.UNSPIN_DEBUG) process.stderr.write(`${e?.stack}\n`);
-    return 70;
+    return EXIT.internal;
   }
 }
 

@@ -5,7 +5,7 @@
 import { Command, InvalidArgumentError } from "commander";
 import cliProgress from "cli-progress";
 import { writeFileSync } from "node:fs";
-import { UnspinError } from "../errors.js";
+import { EXIT, InputError, UnspinError } from "../errors.js";
 import { openResultStore } from "../screen/results/index.js";
 import { listScreenInputs } from "../screen/inputs.js";
 import { isPostgresUrl } from "../store/index.js";
@@ -72,8 +72,8 @@ export function registerScreenCommands(program: Command): void {
     .option("--no-progress", "no progress bar")
     .option("--json", "print the final counts as JSON")
     .action(async (inputs: string[], flags: ScreenFlags) => {
-      if (flags.resume && inputs.length > 0) throw new UnspinError("--resume continues the stored run with its own inputs: give no inputs with it");
-      if (!flags.resume && inputs.length === 0) throw new UnspinError("nothing to screen: give WARC, JSONL or HTML files or folders (or --resume)");
+      if (flags.resume && inputs.length > 0) throw new InputError("--resume continues the stored run with its own inputs: give no inputs with it");
+      if (!flags.resume && inputs.length === 0) throw new InputError("nothing to screen: give WARC, JSONL or HTML files or folders (or --resume)");
       // Inputs are checked before the results store is created, so a mistyped path leaves no file.
       if (!flags.resume) await listScreenInputs(inputs);
       const settings = { paths: inputs, sources: flags.sources ?? null, recordsPerBatch: flags.batch, spunThreshold: flags.threshold, resume: flags.resume };
@@ -90,7 +90,7 @@ export function registerScreenCommands(program: Command): void {
         const bar = flags.progress ? progressBar() : undefined;
         const controller = new AbortController();
         const onSignal = () => {
-          if (controller.signal.aborted) process.exit(130);
+          if (controller.signal.aborted) process.exit(EXIT.interrupted);
           controller.abort();
           bar?.stop();
           process.stderr.write(`unspin: stopping after the batches in progress; continue with "unspin screen --resume --out ${flags.out}" (Ctrl-C again to stop now: nothing stored is lost)\n`);
@@ -101,7 +101,7 @@ export function registerScreenCommands(program: Command): void {
           bar?.stop();
           if (flags.json) process.stdout.write(JSON.stringify(done, null, 2) + "\n");
           else process.stderr.write(summaryLine(done, flags.out) + "\n");
-          if (controller.signal.aborted) process.exitCode = 130;
+          if (controller.signal.aborted) process.exitCode = EXIT.interrupted;
         } finally {
           bar?.stop();
           process.off("SIGINT", onSignal);
@@ -118,12 +118,12 @@ export function registerScreenCommands(program: Command): void {
     .option("--threads <n>", "worker threads (default: one per core)", positiveInt("--threads", 256))
     .option("--exit-when-idle", "stop when the queue has no batch left")
     .action(async (flags: { queue: string; out?: string; lm?: string; threads?: number; exitWhenIdle?: boolean }) => {
-      if (!isPostgresUrl(flags.queue)) throw new UnspinError(`--queue must be a postgres:// URL, not ${redact(flags.queue)}`);
+      if (!isPostgresUrl(flags.queue)) throw new InputError(`--queue must be a postgres:// URL, not ${redact(flags.queue)}`);
       const out = flags.out ?? flags.queue;
       await withResults(out, false, async (store) => {
         const controller = new AbortController();
         const stop = () => {
-          if (controller.signal.aborted) process.exit(130);
+          if (controller.signal.aborted) process.exit(EXIT.interrupted);
           controller.abort();
           process.stderr.write("unspin: worker stopping after the batches in progress\n");
         };
@@ -142,14 +142,16 @@ export function registerScreenCommands(program: Command): void {
   program
     .command("report")
     .description("write a self-contained HTML report of a screening run (charts, sites, worst pages)")
+    .usage("-o <file> [options]")
     .option("--out <location>", "results of `unspin screen`", DEFAULT_RESULTS)
-    .requiredOption("-o, --output <file>", "HTML file to write")
+    // commander's help does not mark required options itself.
+    .requiredOption("-o, --output <file>", "HTML file to write (required)")
     .option("--sites <n>", "sites to list", positiveInt("--sites", 10_000), 50)
     .option("--pages <n>", "worst pages to show", positiveInt("--pages", 10_000), 100)
     .action(async (flags: { out: string; output: string; sites: number; pages: number }) => {
       await withResults(flags.out, false, async (store) => {
         const run = await store.getRun();
-        if (run === null) throw new UnspinError(`${flags.out} holds no screening run`);
+        if (run === null) throw new InputError(`${flags.out} holds no screening run`);
         const summary = await store.summary({ spunThreshold: run.spunThreshold, maxSites: flags.sites, maxPages: flags.pages });
         try {
           writeFileSync(flags.output, renderReport(summary));

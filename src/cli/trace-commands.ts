@@ -6,7 +6,7 @@ import { Command, CommanderError, InvalidArgumentError } from "commander";
 import cliProgress from "cli-progress";
 import { statSync } from "node:fs";
 import { pathToFileURL } from "node:url";
-import { UnspinError } from "../errors.js";
+import { EXIT, InputError, UnspinError } from "../errors.js";
 import { listInputs, readDocuments, type IngestIssue } from "../ingest/index.js";
 import { readText } from "../text/input.js";
 import { MAX_QUERY_BYTES, openIndex, publicMatch, type DetailedMatch, type TraceIndex } from "../trace/index.js";
@@ -142,16 +142,16 @@ async function readQuery(file: string): Promise<string> {
     } catch {
       /* readText reports it */
     }
-    if (size > MAX_QUERY_BYTES) throw new UnspinError(`${file} is longer than ${MAX_QUERY_BYTES / 1024 / 1024} MB; trace a smaller part of it`);
+    if (size > MAX_QUERY_BYTES) throw new InputError(`${file} is longer than ${MAX_QUERY_BYTES / 1024 / 1024} MB; trace a smaller part of it`);
   }
   const text = await readText(file);
-  if (text.trim() === "") throw new UnspinError(`${file === "-" ? "standard input" : file} is empty: nothing to trace`);
+  if (text.trim() === "") throw new InputError(`${file === "-" ? "standard input" : file} is empty: nothing to trace`);
   return text;
 }
 
 async function indexAdd(paths: string[], flags: { db: string; batch: number; progress: boolean; json?: boolean }): Promise<void> {
   const files = await listInputs(paths);
-  if (files.length === 0) throw new UnspinError("no input files found");
+  if (files.length === 0) throw new InputError("no input files found");
   const totalBytes = files.reduce((n, f) => n + f.size, 0);
   const issues: IngestIssue[] = [];
   const MAX_SHOWN = 20;
@@ -212,7 +212,7 @@ async function indexAdd(paths: string[], flags: { db: string; batch: number; pro
       `unspin: indexed ${result.added} new document(s) from ${files.length} file(s) into ${where}; ` +
       `${result.duplicates} already there; ${issues.length} skipped${more}; ${secs.toFixed(1)} s\n`);
   }
-  if (result.seen === 0 && issues.length > 0) throw new UnspinError("no document could be read from the inputs");
+  if (result.seen === 0 && issues.length > 0) throw new InputError("no document could be read from the inputs");
 }
 
 function mb(b: number): string {
@@ -309,13 +309,13 @@ export async function runTraceCli(argv: string[]): Promise<number> {
     await program.parseAsync(argv);
     return 0;
   } catch (err) {
-    if (err instanceof CommanderError) return err.exitCode;
+    if (err instanceof CommanderError) return err.exitCode === 0 ? EXIT.ok : EXIT.input;
     if (err instanceof UnspinError) {
       process.stderr.write(`unspin: ${err.message}\n`);
       return err.exitCode;
     }
     process.stderr.write(`unspin: internal error: ${(err as Error)?.stack ?? String(err)}\n`);
-    return 70;
+    return EXIT.internal;
   }
 }
 
