@@ -3,7 +3,6 @@
  * `worker` (take batches from the queue), `report` (a self-contained HTML page).
  */
 import { Command, InvalidArgumentError } from "commander";
-import cliProgress from "cli-progress";
 import { writeFileSync } from "node:fs";
 import { EXIT, InputError, UnspinError } from "../errors.js";
 import { openResultStore } from "../screen/results/index.js";
@@ -11,6 +10,7 @@ import { listScreenInputs } from "../screen/inputs.js";
 import { isPostgresUrl } from "../store/index.js";
 import { renderReport } from "../screen/report.js";
 import { screenLocal, DEFAULT_RECORDS_PER_BATCH, DEFAULT_SPUN_THRESHOLD, type ScreenProgress } from "../screen/run.js";
+import { progressBar } from "./progress.js";
 import { enqueueRun, redactUrl as redact, runWorker } from "../screen/queue.js";
 import type { ResultStore } from "../screen/types.js";
 
@@ -69,7 +69,7 @@ export function registerScreenCommands(program: Command): void {
     .option("--threshold <p>", "pages scoring at least this count as spun in summaries", probability("--threshold"), DEFAULT_SPUN_THRESHOLD)
     .option("--queue <url>", "enqueue the batches on this PostgreSQL queue for `unspin worker` instead of screening here")
     .option("--job-timeout <seconds>", "queue: a batch not finished in this time is given to another worker", positiveInt("--job-timeout", 86_400), 900)
-    .option("--no-progress", "no progress bar")
+    .option("--no-progress", "no progress bar or progress lines")
     .option("--json", "print the final counts as JSON")
     .action(async (inputs: string[], flags: ScreenFlags) => {
       if (flags.resume && inputs.length > 0) throw new InputError("--resume continues the stored run with its own inputs: give no inputs with it");
@@ -161,36 +161,6 @@ export function registerScreenCommands(program: Command): void {
         process.stderr.write(`unspin: wrote ${flags.output} (${summary.counts.pages.toLocaleString("en-US")} pages, ${summary.sites.length} sites)\n`);
       });
     });
-}
-
-function progressBar(): { update: (p: ScreenProgress) => void; stop: () => void } {
-  const bar = new cliProgress.SingleBar({
-    stream: process.stderr,
-    noTTYOutput: true,
-    notTTYSchedule: 5000,
-    format: "screening [{bar}] {percentage}% | {pages} pages | {rate} pages/s | ETA {eta_formatted}",
-    hideCursor: true,
-    etaBuffer: 50,
-  }, cliProgress.Presets.shades_classic);
-  let started = false;
-  return {
-    update: (p) => {
-      // Before planning ends, the input size is the best denominator there is.
-      const total = p.planned ? p.bytesTotal : Math.max(p.inputBytes, p.bytesTotal);
-      const values = { pages: (p.pages + p.problems).toLocaleString("en-US"), rate: Math.round(p.pagesThisRun / Math.max(1e-3, p.elapsedMs / 1000)) };
-      if (!started) {
-        bar.start(total, p.bytesDone, values);
-        started = true;
-      } else {
-        bar.setTotal(total);
-        bar.update(p.bytesDone, values);
-      }
-    },
-    stop: () => {
-      if (started) bar.stop();
-      started = false;
-    },
-  };
 }
 
 function summaryLine(p: ScreenProgress, out: string): string {

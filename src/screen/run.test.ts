@@ -174,6 +174,14 @@ test("screen's command line: clear one-line errors", () => {
   assert.ok(!fs.existsSync(path.join(dir, "y.db")), "a run that cannot start leaves no results file");
 });
 
+test("screen with stderr not a terminal: no progress bar, only plain lines and the summary", () => {
+  const r = cli(["screen", jsonl, "--out", path.join(dir, "plain.db"), "--threads", "1"]);
+  assert.equal(r.status, 0, r.stderr);
+  assert.doesNotMatch(r.stderr, /screening \[|\r|[░█]/, "no bar");
+  for (const line of r.stderr.trimEnd().split("\n")) assert.match(line, /^unspin: /);
+  assert.match(r.stderr, /pages screened/);
+});
+
 test("report: a self-contained page from the stored results", () => {
   const out = path.join(dir, "all.db");
   const html = path.join(dir, "report.html");
