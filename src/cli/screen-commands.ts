@@ -158,7 +158,7 @@ export function registerScreenCommands(program: Command): void {
         } catch (e) {
           throw new UnspinError(`cannot write ${flags.output}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
         }
-        process.stderr.write(`unspin: wrote ${flags.output} (${summary.counts.pages.toLocaleString("en-US")} pages, ${summary.sites.length} sites)\n`);
+        process.stderr.write(`unspin: wrote ${flags.output} (${summary.counts.pages.toLocaleString("en-US")} pages, ${summary.sites.length} site${summary.sites.length === 1 ? "" : "s"})\n`);
       });
     });
 }

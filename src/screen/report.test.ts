@@ -10,6 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { chromium, type Browser, type Page } from "playwright-core";
+import { REPORT_CLIENT_JS } from "./report-client.js";
 import { CHART_SITES, SPANS_SHOWN, chartData, escapeHtml, jsonForScript, renderReport, safeHref, showBidi } from "./report.js";
 import { mulberry32 } from "../spin/simulate.js";
 import { MAX_SPANS, type PageResult, type ScreenSpan, type ScreenSummary } from "./types.js";
@@ -240,6 +241,22 @@ test("renderReport: partial runs say so; an empty run renders", () => {
   assert.ok(!html.includes('id="chart-histogram"') && !html.includes('id="chart-sites"'));
   assert.match(html, /No analysed pages yet/);
   assert.ok(html.includes(`<title>${escapeHtml(HOSTILE.closeScript)}</title>`));
+});
+
+test("the histogram's score axis has two decimals: its bins are 0.05 wide", () => {
+  const m = /values: (\(u, s\) => s\.map\(\(v\) => [^\n]*?\)\)), label: "score"/.exec(REPORT_CLIENT_JS);
+  assert.ok(m, "the score axis formatter");
+  const format = new Function(`return ${m[1]}`)() as (u: unknown, s: number[]) => string[];
+  assert.deepEqual(format(null, [0, 0.05, 0.1, 0.15, 0.2, 1]), ["0.00", "0.05", "0.10", "0.15", "0.20", "1.00"]);
+});
+
+test("a page without a URL is named by its input file, not \"(no URL)\"", () => {
+  const summary = sampleSummary({ pages: 10, sites: 1, worst: 1, spans: 1 });
+  summary.worst[0] = { ...summary.worst[0], url: null, input: "notes/<b>plain</b>.txt", site: "notes/<b>plain</b>.txt" };
+  const html = renderReport(summary, { generatedAt: GENERATED });
+  assert.ok(!html.includes("(no URL)"));
+  assert.ok(html.includes(`<span class="missing">${escapeHtml("notes/<b>plain</b>.txt")}</span>`));
+  assert.ok(!html.includes("<b>plain</b>"), "the file name is escaped");
 });
 
 // ---------------------------------------------------------------------------------------------
