@@ -4,6 +4,7 @@ import { readFileSync } from "node:fs";
 import { analyze, applyEdits, DEFAULTS, type EditCandidate } from "./analyze.js";
 import { spin } from "./spin/simulate.js";
 import { brownDocuments } from "./corpus/brown.js";
+import { available, missingShared, sharedPath } from "./test-support/require.js";
 
 const example = new URL("../examples/harbour-bridge.txt", import.meta.url);
 const clean = readFileSync(example, "utf8");
@@ -49,14 +50,10 @@ test("spun text scores high and many substitutions are put back", () => {
 });
 
 test("a real spun page (the seed): high score, most substitutions restored, few false edits", (t) => {
-  const base = new URL("../../shared/data/seed/nato-2022-01-27", import.meta.url);
-  let text: string;
-  try {
-    text = readFileSync(new URL(base.href + ".spun.txt"), "utf8");
-  } catch {
-    assert.fail("../shared/data/seed is missing: the seed test needs the shared test data beside the repository");
-  }
-  const gold = JSON.parse(readFileSync(new URL(base.href + ".substitutions.json"), "utf8")) as {
+  const base = "data/seed/nato-2022-01-27";
+  if (!available(t, missingShared(`${base}.spun.txt`, `${base}.substitutions.json`))) return;
+  const text = readFileSync(sharedPath(`${base}.spun.txt`), "utf8");
+  const gold = JSON.parse(readFileSync(sharedPath(`${base}.substitutions.json`), "utf8")) as {
     substitutions: Array<{ start: number; end: number; original: string }>;
   };
   const r = analyze(text);

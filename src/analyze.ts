@@ -25,7 +25,7 @@ export class NotEnglishError extends UnspinError {
   }
 }
 
-/** Below this share of lower-case words known to the language model, a text is not English. */
+/** Below this share of words (lower-case Latin ones, and any in other scripts) known to the language model, a text is not English. */
 const MIN_ENGLISH_SHARE = 0.6;
 /** Tokens looked at to tell English from other text. */
 const ENGLISH_SAMPLE = 1000;
@@ -299,17 +299,31 @@ function channelFor(lm: LanguageModel, lexicon: ChannelLexicon, options: Analyze
   return channel;
 }
 
+/** A letter of a script other than Latin. */
+const NON_LATIN = /(?!\p{Script=Latin})\p{L}/u;
+/** Scripts written without spaces between words: one token is a phrase, so it weighs a word per letter. */
+const UNSPACED = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Thai}\p{Script=Lao}\p{Script=Khmer}\p{Script=Myanmar}]/gu;
+
 function assertEnglish(tokens: Token[], lm: LanguageModel): void {
-  let lower = 0, known = 0;
+  // Words of every script count; a word in another script is never an English word.
+  let words = 0, known = 0, latin = 0;
   // A sample spread over the text is as telling as every word, and cheaper.
   const stride = Math.max(1, Math.floor(tokens.length / ENGLISH_SAMPLE));
   for (let i = 0; i < tokens.length; i += stride) {
     const t = tokens[i];
-    if (t.kind !== "word" || t.capitalised) continue;
-    lower++;
+    if (t.kind !== "word") continue;
+    if (NON_LATIN.test(t.text)) {
+      words += Math.max(1, t.text.match(UNSPACED)?.length ?? 0);
+      continue;
+    }
+    latin++;
+    if (t.capitalised) continue; // names say little about the language
+    words++;
     if (lm.id(t.norm) >= 0) known++;
   }
-  if (lower >= 12 && known / lower < MIN_ENGLISH_SHARE) throw new NotEnglishError(known / lower);
+  // A dozen words to judge by; fewer will do when none is in Latin script.
+  const enough = words >= 12 || (latin === 0 && words > 0);
+  if (enough && known / words < MIN_ENGLISH_SHARE) throw new NotEnglishError(known / words);
 }
 
 const MODALS = new Set(["will", "would", "shall", "should", "can", "could", "may", "might", "must", "to"]);

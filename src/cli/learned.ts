@@ -1,12 +1,12 @@
 /** `--db PATH` and `--channel TABLE` for check/restore/screen: learned substitutions. */
 import { existsSync } from "node:fs";
 import { isPostgresUrl, learnedSubstitutions } from "../store/index.js";
-import { UnspinError } from "../errors.js";
+import { InputError } from "../errors.js";
 import type { LearnedPair } from "../decode/learned.js";
 import { combineTables, readChannelTable } from "../decode/table.js";
 
 export async function learnedPairsFrom(db: string): Promise<LearnedPair[]> {
-  if (!isPostgresUrl(db) && !existsSync(db)) throw new UnspinError(`no index at ${db} (create one with: unspin index add ...)`, 2);
+  if (!isPostgresUrl(db) && !existsSync(db)) throw new InputError(`no index at ${db} (create one with: unspin index add ...)`);
   return learnedSubstitutions(db);
 }
 

@@ -64,6 +64,23 @@ test("check report: no colour when not a TTY; marks spans", () => {
   assert.match(r.stdout, /\[[^\]]+ → [^\]]+\]/);
 });
 
+test("check report of a long input (several pieces): every character of the text is printed", () => {
+  // 200 clean stories then a spun one: pieces without a suspicious span and a piece with some.
+  const clean = readFileSync(join(root, "examples", "clean", "river-study.txt"), "utf8");
+  const input = `${clean}\n`.repeat(200) + readFileSync(example, "utf8");
+  assert.ok(input.length > 3 * 64 * 1024, "at least three pieces");
+  const f = join(dir, "long.txt");
+  writeFileSync(f, input);
+  const r = unspin(["check", f]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.doesNotMatch(r.stdout, /\x1b\[/);
+  const marks = /\[([^[\]]*?) → [^[\]]*? \d+%\]/g;
+  assert.ok((r.stdout.match(marks) ?? []).length > 0, "the spun piece is marked");
+  const unmarked = r.stdout.replace(marks, "$1");
+  assert.equal(unmarked.slice(0, input.length), input);
+  assert.match(unmarked.slice(input.length), /^\n[^\n]*: spin score \d\.\d\d .* in \d+ words/);
+});
+
 test("spin is seeded and labelled", () => {
   const clean = join(root, "examples", "harbour-bridge.txt");
   const a = unspin(["spin", "--rate", "0.3", "--seed", "7", clean]);
@@ -74,13 +91,43 @@ test("spin is seeded and labelled", () => {
   assert.ok(j.substitutions.length > 5);
 });
 
-test("empty input: score 0 and no edits", () => {
-  const f = join(dir, "empty.txt");
-  writeFileSync(f, "");
-  const r = unspin(["check", "--json", f]);
-  assert.equal(r.code, 0);
-  assert.deepEqual(JSON.parse(r.stdout).edits, []);
-  assert.equal(JSON.parse(r.stdout).score, 0);
+test("an empty or whitespace-only input is refused as empty: one line, exit 2", () => {
+  for (const [name, text] of [["empty.txt", ""], ["blank.txt", "  \n\n\t \n"]]) {
+    const f = join(dir, name);
+    writeFileSync(f, text);
+    for (const args of [["check", f], ["check", "--json", f], ["restore", f]]) {
+      const r = unspin(args);
+      assertCleanError(r, new RegExp(`^unspin: ${f} is empty: nothing to (check|restore)\n$`));
+      assert.equal(r.code, 2);
+      assert.equal(r.stdout, "");
+    }
+  }
+  const r = unspin(["check", "-"], "");
+  assert.match(r.stderr, /standard input is empty/);
+  assert.equal(r.code, 2);
+});
+
+test("exit codes follow the README's table: the same kind of error, the same code", () => {
+  const missing = join(dir, "missing.db");
+  const cases: Array<[string[], number, RegExp]> = [
+    [["check", join(dir, "missing.txt")], 2, /no such file/],
+    [["report", "--out", missing, "-o", join(dir, "r.html")], 2, /no screening results at/],
+    [["trace", "--db", missing, example], 2, /no index at/],
+    [["check", "--db", missing, example], 2, /no index at/],
+    [["check", "--lm", join(dir, "missing.lm"), example], 2, /model file not found/],
+    [["screen", "--out", join(dir, "s.db"), join(dir, "no-such-crawl")], 2, /no such/],
+    [["check", "--frobnicate", example], 2, /unknown option/],
+    [["spin", "--rate", "7", example], 2, /--rate/],
+    [["report"], 2, /required option '-o, --output <file>'/],
+  ];
+  for (const [args, code, message] of cases) {
+    const r = unspin(args);
+    assertCleanError(r, message);
+    assert.equal(r.code, code, `${args.join(" ")}: ${r.stderr}`);
+  }
+  const readme = readFileSync(join(root, "README.md"), "utf8");
+  const table = /## Exit codes\n[\s\S]*?\n\n((?:\|.*\n)+)/.exec(readme)?.[1] ?? "";
+  for (const code of [0, 1, 2, 3, 70, 130]) assert.match(table, new RegExp(`^\\| ${code} \\|`, "m"), `README lists exit code ${code}`);
 });
 
 test("bad input: one-line errors, non-zero exit, no stack trace", () => {
@@ -103,6 +150,27 @@ test("non-English text gets a clear message", () => {
   const f = join(dir, "de.txt");
   writeFileSync(f, "Die Regierung hat am Mittwoch beschlossen, die Steuern für kleine Unternehmen zu senken. Die Opposition kritisierte den Plan scharf und sprach von einem Wahlgeschenk.");
   assertCleanError(unspin(["check", f]), /English/);
+  assert.equal(unspin(["check", f]).code, 3);
+});
+
+test("the language check applies to every script; a very short English text still works", () => {
+  const texts = {
+    zh: "北大西洋公约组织周四表示，已向俄罗斯提交书面答复。秘书长说，联盟愿意倾听俄罗斯的关切，但不会在基本原则上让步。",
+    ja: "北大西洋条約機構は木曜日、ロシアに書面で回答したと発表した。",
+    ru: "НАТО в четверг передало России письменный ответ. Генеральный секретарь сказал, что альянс готов выслушать озабоченность России.",
+    short: "你好",
+  };
+  for (const [lang, text] of Object.entries(texts)) {
+    const f = join(dir, `${lang}.txt`);
+    writeFileSync(f, text);
+    const r = unspin(["check", f]);
+    assertCleanError(r, /does not look like English/);
+    assert.equal(r.code, 3, lang);
+  }
+  for (const text of ["The cat sat on the mat.", "Hello.", "Prices rose."]) {
+    const r = unspin(["check", "--json", "-"], text);
+    assert.equal(r.code, 0, `${text}: ${r.stderr}`);
+  }
 });
 
 test("a long single line and a large file are processed in pieces", () => {

@@ -10,8 +10,8 @@ import { loadModel } from "../model/index.js";
 import { buildModelFile } from "../model/build.js";
 import { spin } from "../spin/simulate.js";
 import { readText, readTextPieces } from "../text/input.js";
-import { UnspinError } from "../errors.js";
-import { renderCheck, styleFor } from "./report.js";
+import { EXIT, InputError, UnspinError } from "../errors.js";
+import { renderBody, renderCheck, renderHeader, styleFor } from "./report.js";
 import { registerTraceCommands } from "./trace-commands.js";
 import { registerScreenCommands } from "./screen-commands.js";
 import { learnedPairs, collect } from "./learned.js";
@@ -54,6 +54,8 @@ async function run(mode: "check" | "restore", file: string, flags: EngineFlags):
   const second = first.done ? { done: true as const, value: undefined } : await iterator.next();
   const label = file === "-" ? "standard input" : file;
   if (second.done) {
+    // Nothing to score is the user's mistake (a wrong file), not "no sign of spinning".
+    if (firstText.trim() === "") throw new InputError(`${label} is empty: nothing to ${mode}`);
     const result = analyze(firstText, options);
     if (flags.json) await write(out, JSON.stringify(result, null, 2) + "\n");
     else if (mode === "restore") await write(out, result.restored);
@@ -79,7 +81,7 @@ async function run(mode: "check" | "restore", file: string, flags: EngineFlags):
     for (const e of r.edits) edits.push({ ...e, start: e.start + offset, end: e.end + offset });
     if (flags.json) await write(out, JSON.stringify(r.restored).slice(1, -1));
     else if (mode === "restore") await write(out, r.restored);
-    else await write(out, renderCheck(piece, r, style, label).replace(/^[^\n]*\n\n?/, ""));
+    else await write(out, renderBody(piece, r.edits, style));
     offset += piece.length;
     bytesDone += Buffer.byteLength(piece);
     progress(bytesDone);
@@ -92,8 +94,8 @@ async function run(mode: "check" | "restore", file: string, flags: EngineFlags):
   if (flags.json) {
     await write(out, `","score":${score},"edits":${JSON.stringify(edits)},"stats":${JSON.stringify(combined)}}\n`);
   } else if (mode === "check") {
-    const summary = renderCheck("", { score, edits: [], restored: "", stats: combined }, style, label).trimEnd();
-    await write(out, `\n${summary.replace(/0 suspicious spans/, `${edits.length} suspicious spans`)}\n`);
+    // The score line comes last: it needs every piece.
+    await write(out, `\n${renderHeader({ score, stats: combined }, edits.length, style, label)}`);
   }
 }
 
@@ -163,7 +165,8 @@ export async function main(argv: string[]): Promise<number> {
     await program.parseAsync(argv);
     return 0;
   } catch (err) {
-    if (err instanceof CommanderError) return err.exitCode; // commander already printed its one-line message
+    // commander already printed its one-line message; a usage error exits like an input error
+    if (err instanceof CommanderError) return err.exitCode === 0 ? EXIT.ok : EXIT.input;
     if (err instanceof UnspinError) {
       process.stderr.write(`unspin: ${err.message}\n`);
       return err.exitCode;
@@ -172,7 +175,7 @@ export async function main(argv: string[]): Promise<number> {
     const e = err as Error;
     process.stderr.write(`unspin: internal error: ${e?.message ?? String(err)} (please report this; set UNSPIN_DEBUG=1 for details)\n`);
     if (process.env.UNSPIN_DEBUG) process.stderr.write(`${e?.stack}\n`);
-    return 70;
+    return EXIT.internal;
   }
 }
 

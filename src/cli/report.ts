@@ -1,5 +1,5 @@
 /** The human-readable `check` report: score line, then the text with suspicious spans marked. */
-import type { AnalysisResult } from "../analyze.js";
+import type { AnalysisResult, Edit } from "../analyze.js";
 
 export interface Style {
   red(s: string): string;
@@ -23,15 +23,22 @@ export function verdict(score: number): string {
   return "no sign of spinning";
 }
 
-/** Marks every edit inline: the spun words, then what they probably were. */
-export function renderCheck(text: string, result: AnalysisResult, style: Style, label: string): string {
-  const { score, edits, stats } = result;
+/** The score line: verdict, spans and words counted over the whole input. */
+export function renderHeader(result: Pick<AnalysisResult, "score" | "stats">, spans: number, style: Style, label: string): string {
+  const { score, stats } = result;
   const color = score >= 0.5 ? style.red : score >= 0.2 ? style.yellow : style.green;
-  const head =
+  return (
     `${style.bold(label)}: spin score ${color(score.toFixed(2))} (${verdict(score)}); ` +
-    `${edits.length} suspicious span${edits.length === 1 ? "" : "s"} in ${stats.words} words, ` +
-    `estimated spin rate ${(stats.spinRate * 100).toFixed(1)}% of eligible words\n`;
-  if (edits.length === 0) return head;
+    `${spans} suspicious span${spans === 1 ? "" : "s"} in ${stats.words} words, ` +
+    `estimated spin rate ${(stats.spinRate * 100).toFixed(1)}% of eligible words\n`
+  );
+}
+
+/**
+ * A text with every edit marked inline (the spun words, then what they probably were). All of
+ * the text is kept, with or without edits: a long input is printed piece by piece with it.
+ */
+export function renderBody(text: string, edits: readonly Edit[], style: Style): string {
   let out = "";
   let pos = 0;
   for (const e of edits) {
@@ -39,6 +46,13 @@ export function renderCheck(text: string, result: AnalysisResult, style: Style, 
     out += style.red(`[${e.text}`) + style.dim(" → ") + style.green(`${e.replacement}`) + style.dim(` ${Math.round(e.confidence * 100)}%`) + style.red("]");
     pos = e.end;
   }
-  out += text.slice(pos);
-  return `${head}\n${out}${out.endsWith("\n") ? "" : "\n"}`;
+  return out + text.slice(pos);
+}
+
+/** The report of a text read in one piece: the score line, then the marked text if anything is marked. */
+export function renderCheck(text: string, result: AnalysisResult, style: Style, label: string): string {
+  const head = renderHeader(result, result.edits.length, style, label);
+  if (result.edits.length === 0) return head;
+  const body = renderBody(text, result.edits, style);
+  return `${head}\n${body}${body.endsWith("\n") ? "" : "\n"}`;
 }

@@ -3,14 +3,14 @@
  * `worker` (take batches from the queue), `report` (a self-contained HTML page).
  */
 import { Command, InvalidArgumentError } from "commander";
-import cliProgress from "cli-progress";
 import { writeFileSync } from "node:fs";
-import { UnspinError } from "../errors.js";
+import { EXIT, InputError, UnspinError } from "../errors.js";
 import { openResultStore } from "../screen/results/index.js";
 import { listScreenInputs } from "../screen/inputs.js";
 import { isPostgresUrl } from "../store/index.js";
 import { renderReport } from "../screen/report.js";
 import { screenLocal, DEFAULT_RECORDS_PER_BATCH, DEFAULT_SPUN_THRESHOLD, type ScreenProgress } from "../screen/run.js";
+import { progressBar } from "./progress.js";
 import { enqueueRun, redactUrl as redact, runWorker } from "../screen/queue.js";
 import type { ResultStore } from "../screen/types.js";
 import { readChannelTable } from "../decode/table.js";
@@ -73,11 +73,11 @@ export function registerScreenCommands(program: Command): void {
     .option("--threshold <p>", "pages scoring at least this count as spun in summaries", probability("--threshold"), DEFAULT_SPUN_THRESHOLD)
     .option("--queue <url>", "enqueue the batches on this PostgreSQL queue for `unspin worker` instead of screening here")
     .option("--job-timeout <seconds>", "queue: a batch not finished in this time is given to another worker", positiveInt("--job-timeout", 86_400), 900)
-    .option("--no-progress", "no progress bar")
+    .option("--no-progress", "no progress bar or progress lines")
     .option("--json", "print the final counts as JSON")
     .action(async (inputs: string[], flags: ScreenFlags) => {
-      if (flags.resume && inputs.length > 0) throw new UnspinError("--resume continues the stored run with its own inputs: give no inputs with it");
-      if (!flags.resume && inputs.length === 0) throw new UnspinError("nothing to screen: give WARC, JSONL or HTML files or folders (or --resume)");
+      if (flags.resume && inputs.length > 0) throw new InputError("--resume continues the stored run with its own inputs: give no inputs with it");
+      if (!flags.resume && inputs.length === 0) throw new InputError("nothing to screen: give WARC, JSONL or HTML files or folders (or --resume)");
       // Inputs are checked before the results store is created, so a mistyped path leaves no file.
       if (!flags.resume) await listScreenInputs(inputs);
       for (const t of flags.channel) readChannelTable(t); // a bad table fails here, in one line, before any work
@@ -95,7 +95,7 @@ export function registerScreenCommands(program: Command): void {
         const bar = flags.progress ? progressBar() : undefined;
         const controller = new AbortController();
         const onSignal = () => {
-          if (controller.signal.aborted) process.exit(130);
+          if (controller.signal.aborted) process.exit(EXIT.interrupted);
           controller.abort();
           bar?.stop();
           process.stderr.write(`unspin: stopping after the batches in progress; continue with "unspin screen --resume --out ${flags.out}" (Ctrl-C again to stop now: nothing stored is lost)\n`);
@@ -106,7 +106,7 @@ export function registerScreenCommands(program: Command): void {
           bar?.stop();
           if (flags.json) process.stdout.write(JSON.stringify(done, null, 2) + "\n");
           else process.stderr.write(summaryLine(done, flags.out) + "\n");
-          if (controller.signal.aborted) process.exitCode = 130;
+          if (controller.signal.aborted) process.exitCode = EXIT.interrupted;
         } finally {
           bar?.stop();
           process.off("SIGINT", onSignal);
@@ -125,12 +125,12 @@ export function registerScreenCommands(program: Command): void {
     .option("--exit-when-idle", "stop when the queue has no batch left")
     .action(async (flags: { queue: string; out?: string; lm?: string; channel: string[]; threads?: number; exitWhenIdle?: boolean }) => {
       for (const t of flags.channel) readChannelTable(t);
-      if (!isPostgresUrl(flags.queue)) throw new UnspinError(`--queue must be a postgres:// URL, not ${redact(flags.queue)}`);
+      if (!isPostgresUrl(flags.queue)) throw new InputError(`--queue must be a postgres:// URL, not ${redact(flags.queue)}`);
       const out = flags.out ?? flags.queue;
       await withResults(out, false, async (store) => {
         const controller = new AbortController();
         const stop = () => {
-          if (controller.signal.aborted) process.exit(130);
+          if (controller.signal.aborted) process.exit(EXIT.interrupted);
           controller.abort();
           process.stderr.write("unspin: worker stopping after the batches in progress\n");
         };
@@ -149,53 +149,25 @@ export function registerScreenCommands(program: Command): void {
   program
     .command("report")
     .description("write a self-contained HTML report of a screening run (charts, sites, worst pages)")
+    .usage("-o <file> [options]")
     .option("--out <location>", "results of `unspin screen`", DEFAULT_RESULTS)
-    .requiredOption("-o, --output <file>", "HTML file to write")
+    // commander's help does not mark required options itself.
+    .requiredOption("-o, --output <file>", "HTML file to write (required)")
     .option("--sites <n>", "sites to list", positiveInt("--sites", 10_000), 50)
     .option("--pages <n>", "worst pages to show", positiveInt("--pages", 10_000), 100)
     .action(async (flags: { out: string; output: string; sites: number; pages: number }) => {
       await withResults(flags.out, false, async (store) => {
         const run = await store.getRun();
-        if (run === null) throw new UnspinError(`${flags.out} holds no screening run`);
+        if (run === null) throw new InputError(`${flags.out} holds no screening run`);
         const summary = await store.summary({ spunThreshold: run.spunThreshold, maxSites: flags.sites, maxPages: flags.pages });
         try {
           writeFileSync(flags.output, renderReport(summary));
         } catch (e) {
           throw new UnspinError(`cannot write ${flags.output}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
         }
-        process.stderr.write(`unspin: wrote ${flags.output} (${summary.counts.pages.toLocaleString("en-US")} pages, ${summary.sites.length} sites)\n`);
+        process.stderr.write(`unspin: wrote ${flags.output} (${summary.counts.pages.toLocaleString("en-US")} pages, ${summary.sites.length} site${summary.sites.length === 1 ? "" : "s"})\n`);
       });
     });
-}
-
-function progressBar(): { update: (p: ScreenProgress) => void; stop: () => void } {
-  const bar = new cliProgress.SingleBar({
-    stream: process.stderr,
-    noTTYOutput: true,
-    notTTYSchedule: 5000,
-    format: "screening [{bar}] {percentage}% | {pages} pages | {rate} pages/s | ETA {eta_formatted}",
-    hideCursor: true,
-    etaBuffer: 50,
-  }, cliProgress.Presets.shades_classic);
-  let started = false;
-  return {
-    update: (p) => {
-      // Before planning ends, the input size is the best denominator there is.
-      const total = p.planned ? p.bytesTotal : Math.max(p.inputBytes, p.bytesTotal);
-      const values = { pages: (p.pages + p.problems).toLocaleString("en-US"), rate: Math.round(p.pagesThisRun / Math.max(1e-3, p.elapsedMs / 1000)) };
-      if (!started) {
-        bar.start(total, p.bytesDone, values);
-        started = true;
-      } else {
-        bar.setTotal(total);
-        bar.update(p.bytesDone, values);
-      }
-    },
-    stop: () => {
-      if (started) bar.stop();
-      started = false;
-    },
-  };
 }
 
 function summaryLine(p: ScreenProgress, out: string): string {

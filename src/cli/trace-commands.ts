@@ -6,7 +6,7 @@ import { Command, CommanderError, InvalidArgumentError } from "commander";
 import cliProgress from "cli-progress";
 import { statSync } from "node:fs";
 import { pathToFileURL } from "node:url";
-import { UnspinError } from "../errors.js";
+import { EXIT, InputError, UnspinError } from "../errors.js";
 import { listInputs, readDocuments, type IngestIssue } from "../ingest/index.js";
 import { readText } from "../text/input.js";
 import { writeChannelTable } from "../decode/table.js";
@@ -130,7 +130,7 @@ export function registerTraceCommands(program: Command): void {
     .option("--json", "print the summary as JSON")
     .action(async (inputs: string[], flags: LearnFlags, cmd: Command) => {
       if (flags.unsupervised) return learnUnsupervised(inputs, flags, cmd.getOptionValueSource("db") === "cli");
-      if (flags.results !== undefined || flags.site !== undefined) throw new UnspinError("--results and --site go with --unsupervised", 2);
+      if (flags.results !== undefined || flags.site !== undefined) throw new InputError("--results and --site go with --unsupervised");
       await withIndex(flags.db, "read", async (ix) => {
         let traced = 0;
         for (const f of inputs) {
@@ -162,10 +162,10 @@ interface LearnFlags {
 }
 
 async function learnUnsupervised(inputs: string[], flags: LearnFlags, seedFromIndex: boolean): Promise<void> {
-  if (flags.output === undefined) throw new UnspinError("learn --unsupervised needs -o TABLE: where to write the learned channel table", 2);
-  if ((flags.results === undefined) !== (flags.site === undefined)) throw new UnspinError("--results and --site go together: the screening run and the site to take from it", 2);
-  if (flags.results !== undefined && inputs.length > 0) throw new UnspinError("give either page inputs or --results with --site, not both", 2);
-  if (flags.results === undefined && inputs.length === 0) throw new UnspinError("learn --unsupervised needs the site's pages (files, folders, JSONL, WARC) or --results DB --site DOMAIN", 2);
+  if (flags.output === undefined) throw new InputError("learn --unsupervised needs -o TABLE: where to write the learned channel table");
+  if ((flags.results === undefined) !== (flags.site === undefined)) throw new InputError("--results and --site go together: the screening run and the site to take from it");
+  if (flags.results !== undefined && inputs.length > 0) throw new InputError("give either page inputs or --results with --site, not both");
+  if (flags.results === undefined && inputs.length === 0) throw new InputError("learn --unsupervised needs the site's pages (files, folders, JSONL, WARC) or --results DB --site DOMAIN");
   const seed = seedFromIndex ? await learnedPairsFrom(flags.db) : [];
   const tally: PageTally = { pages: 0, problems: 0 };
   const texts: string[] = [];
@@ -222,16 +222,16 @@ async function readQuery(file: string): Promise<string> {
     } catch {
       /* readText reports it */
     }
-    if (size > MAX_QUERY_BYTES) throw new UnspinError(`${file} is longer than ${MAX_QUERY_BYTES / 1024 / 1024} MB; trace a smaller part of it`);
+    if (size > MAX_QUERY_BYTES) throw new InputError(`${file} is longer than ${MAX_QUERY_BYTES / 1024 / 1024} MB; trace a smaller part of it`);
   }
   const text = await readText(file);
-  if (text.trim() === "") throw new UnspinError(`${file === "-" ? "standard input" : file} is empty: nothing to trace`);
+  if (text.trim() === "") throw new InputError(`${file === "-" ? "standard input" : file} is empty: nothing to trace`);
   return text;
 }
 
 async function indexAdd(paths: string[], flags: { db: string; batch: number; progress: boolean; json?: boolean }): Promise<void> {
   const files = await listInputs(paths);
-  if (files.length === 0) throw new UnspinError("no input files found");
+  if (files.length === 0) throw new InputError("no input files found");
   const totalBytes = files.reduce((n, f) => n + f.size, 0);
   const issues: IngestIssue[] = [];
   const MAX_SHOWN = 20;
@@ -292,7 +292,7 @@ async function indexAdd(paths: string[], flags: { db: string; batch: number; pro
       `unspin: indexed ${result.added} new document(s) from ${files.length} file(s) into ${where}; ` +
       `${result.duplicates} already there; ${issues.length} skipped${more}; ${secs.toFixed(1)} s\n`);
   }
-  if (result.seen === 0 && issues.length > 0) throw new UnspinError("no document could be read from the inputs");
+  if (result.seen === 0 && issues.length > 0) throw new InputError("no document could be read from the inputs");
 }
 
 function mb(b: number): string {
@@ -389,13 +389,13 @@ export async function runTraceCli(argv: string[]): Promise<number> {
     await program.parseAsync(argv);
     return 0;
   } catch (err) {
-    if (err instanceof CommanderError) return err.exitCode;
+    if (err instanceof CommanderError) return err.exitCode === 0 ? EXIT.ok : EXIT.input;
     if (err instanceof UnspinError) {
       process.stderr.write(`unspin: ${err.message}\n`);
       return err.exitCode;
     }
     process.stderr.write(`unspin: internal error: ${(err as Error)?.stack ?? String(err)}\n`);
-    return 70;
+    return EXIT.internal;
   }
 }
 

@@ -5,7 +5,7 @@
  * (source `site`), so the two kinds of evidence combine. Layout: src/model/CHANNEL-FORMAT.md.
  */
 import { readFileSync, writeFileSync, renameSync } from "node:fs";
-import { UnspinError } from "../errors.js";
+import { EXIT, UnspinError } from "../errors.js";
 import type { LearnedPair } from "./learned.js";
 
 export const TABLE_MAGIC = "unspin-channel";
@@ -14,7 +14,7 @@ const COLUMNS = ["original", "spun", "probability", "count", "pages", "source"] 
 
 export class ChannelTableError extends UnspinError {
   constructor(message: string) {
-    super(message, 2);
+    super(message, EXIT.input);
     this.name = "ChannelTableError";
   }
 }

@@ -9,7 +9,7 @@
  */
 import { createReadStream, promises as fsp, statSync, type Stats } from "node:fs";
 import path from "node:path";
-import { UnspinError } from "../errors.js";
+import { InputError } from "../errors.js";
 import { looksBinary } from "../text/input.js";
 import type { TraceDocument } from "../trace/index.js";
 import { extractArticle } from "./html.js";
@@ -51,7 +51,7 @@ export function statInput(p: string): Stats {
     return statSync(p);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    throw new UnspinError(code === "ENOENT" ? `no such file or folder: ${p}` : `cannot read ${p}: ${code}`);
+    throw new InputError(code === "ENOENT" ? `no such file or folder: ${p}` : `cannot read ${p}: ${code}`);
   }
 }
 
@@ -68,7 +68,7 @@ export async function listInputs(paths: string[], opts: { all?: boolean } = {}):
       try {
         entries = (await fsp.readdir(p)).sort();
       } catch (e) {
-        throw new UnspinError(`cannot read ${p}: ${(e as NodeJS.ErrnoException).code}`);
+        throw new InputError(`cannot read ${p}: ${(e as NodeJS.ErrnoException).code}`);
       }
       for (const e of entries) {
         if (e.startsWith(".")) continue;

@@ -18,7 +18,7 @@
  */
 import { statSync } from "node:fs";
 import { writeFile } from "node:fs/promises";
-import { UnspinError } from "../errors.js";
+import { InputError, UnspinError } from "../errors.js";
 import { readTextPieces } from "../text/input.js";
 import { tokenize } from "../text/tokenize.js";
 import {
@@ -26,7 +26,7 @@ import {
 } from "./sphinx-trie.js";
 
 /** The input held no words. */
-export class EmptyCorpusError extends UnspinError {
+export class EmptyCorpusError extends InputError {
   constructor(detail = "") {
     super(`cannot build a language model from an empty corpus${detail ? `: ${detail}` : ""}`);
     this.name = "EmptyCorpusError";
@@ -91,7 +91,7 @@ export async function buildModelFile(
     try {
       totalBytes += statSync(p).size;
     } catch (e) {
-      if ((e as NodeJS.ErrnoException).code === "ENOENT") throw new UnspinError(`input file not found: ${p}`);
+      if ((e as NodeJS.ErrnoException).code === "ENOENT") throw new InputError(`input file not found: ${p}`);
       throw e;
     }
   }

@@ -3,7 +3,7 @@
  */
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { UnspinError } from "../errors.js";
+import { InputError } from "../errors.js";
 import type { LanguageModel } from "./lm.js";
 import { ModelFormatError, readSphinxTrie } from "./sphinx-trie.js";
 
@@ -24,7 +24,7 @@ export const DEFAULT_MODEL_URL = new URL("../../src/model/data/en-us.lm.bin", im
 export const DEFAULT_MODEL_PATH = fileURLToPath(DEFAULT_MODEL_URL);
 
 /** The model file does not exist. */
-export class ModelNotFoundError extends UnspinError {
+export class ModelNotFoundError extends InputError {
   readonly path: string;
   constructor(path: string) {
     super(`model file not found: ${path}`);

@@ -12,12 +12,12 @@
  */
 import { isAscii } from "node:buffer";
 import { readFileSync } from "node:fs";
-import { UnspinError } from "../errors.js";
+import { InputError } from "../errors.js";
 import { OOV_LOG_PROB, type LanguageModel } from "./lm.js";
 import { QueryCache } from "./query-cache.js";
 
 /** The file is not a trie language model, or is truncated or corrupt. */
-export class ModelFormatError extends UnspinError {
+export class ModelFormatError extends InputError {
   constructor(reason: string) {
     super(`not an unspin/Sphinx trie language model: ${reason}`);
     this.name = "ModelFormatError";

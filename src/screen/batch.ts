@@ -6,7 +6,11 @@ import type { Batch, PageResult, ScreenInput } from "./types.js";
 export async function screenBatch(input: ScreenInput, batch: Batch, engine: ScreenEngine): Promise<PageResult[]> {
   const out: PageResult[] = [];
   for await (const item of readRecords(input, { start: batch.start, end: batch.end })) {
-    out.push(item.page !== undefined ? await screenPage(item.page, engine) : problemResult(item.problem));
+    const r = item.page !== undefined ? await screenPage(item.page, engine) : problemResult(item.problem);
+    // A page without a URL (plain text, a JSONL record with none) has no site: it is grouped
+    // under the input it came from (the file or folder named to screen), not left out.
+    if (r.url === null) r.site = input.input;
+    out.push(r);
   }
   return out;
 }

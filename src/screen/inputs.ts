@@ -8,7 +8,7 @@
 import { promises as fsp, statSync } from "node:fs";
 import path from "node:path";
 import zlib from "node:zlib";
-import { UnspinError } from "../errors.js";
+import { InputError, UnspinError } from "../errors.js";
 import { listInputs, statInput } from "../ingest/index.js";
 import type { InputFormat, ScreenInput } from "./types.js";
 import { looksLikeHtml } from "./warc.js";
@@ -57,11 +57,11 @@ export async function folderPages(dir: string): Promise<PageFile[]> {
   let pages = folders.get(dir);
   if (!pages) {
     try {
-      if (!statSync(dir).isDirectory()) throw new UnspinError(`${dir} is not a folder`);
+      if (!statSync(dir).isDirectory()) throw new InputError(`${dir} is not a folder`);
     } catch (e) {
       if (e instanceof UnspinError) throw e;
       const code = (e as NodeJS.ErrnoException).code;
-      throw new UnspinError(code === "ENOENT" ? `no such folder: ${dir}` : `cannot read ${dir}: ${code}`);
+      throw new InputError(code === "ENOENT" ? `no such folder: ${dir}` : `cannot read ${dir}: ${code}`);
     }
     pages = (await walkFolder(dir)).pages;
     folders.set(dir, pages);
@@ -107,7 +107,7 @@ async function classify(file: string, size: number, top: boolean): Promise<Scree
     return input("warc", gz || name.endsWith(".gz"));
   }
   if (gz) {
-    if (top) throw new UnspinError(`${file} is gzip-compressed but not a WARC file (decompress it first)`);
+    if (top) throw new InputError(`${file} is gzip-compressed but not a WARC file (decompress it first)`);
     return null;
   }
   if (ext === ".jsonl" || ext === ".ndjson") return input("jsonl");
@@ -121,14 +121,14 @@ async function sniff(file: string): Promise<Buffer> {
     fh = await fsp.open(file, "r");
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    throw new UnspinError(code === "ENOENT" ? `no such file: ${file}` : `cannot read ${file}: ${code}`);
+    throw new InputError(code === "ENOENT" ? `no such file: ${file}` : `cannot read ${file}: ${code}`);
   }
   try {
     const buf = Buffer.alloc(SNIFF_BYTES);
     const { bytesRead } = await fh.read(buf, 0, SNIFF_BYTES, 0);
     return buf.subarray(0, bytesRead);
   } catch (e) {
-    throw new UnspinError(`cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    throw new InputError(`cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
   } finally {
     await fh.close();
   }

@@ -6,7 +6,7 @@
 import { listScreenInputs } from "./inputs.js";
 import { readRecords } from "./records.js";
 import type { ResultStore, ScreenInput } from "./types.js";
-import { UnspinError } from "../errors.js";
+import { InputError } from "../errors.js";
 
 export interface PageTally {
   pages: number;
@@ -34,7 +34,7 @@ export async function* sitePages(store: ResultStore, site: string, tally: PageTa
     if (list === undefined) wanted.set(r.input, (list = []));
     list.push(r.offset);
   }
-  if (wanted.size === 0) throw new UnspinError(`the results in ${store.location} have no analysed page of the site "${site}"`, 2);
+  if (wanted.size === 0) throw new InputError(`the results in ${store.location} have no analysed page of the site "${site}"`);
   for (const [path, offsets] of wanted) {
     let input: ScreenInput | undefined;
     try {

@@ -30,6 +30,8 @@ export interface WorkerReply {
   error?: string;
   /** The error is a user-facing one (bad index, …), not a bug. */
   userError?: boolean;
+  /** A user error's exit code (EXIT in errors.ts). */
+  exitCode?: number;
 }
 
 interface Slot {
@@ -74,7 +76,7 @@ export class ScreenPool {
       let ready = false;
       worker.on("message", (m: WorkerReply) => {
         if (m.id === -1) {
-          if (m.error !== undefined) return reject(new UnspinError(m.error));
+          if (m.error !== undefined) return reject(new UnspinError(m.error, m.exitCode));
           ready = true;
           this.slots.push(slot);
           resolve();
@@ -84,7 +86,7 @@ export class ScreenPool {
         const job = slot.busy;
         if (job === null || job.id !== m.id) return;
         slot.busy = null;
-        if (m.error !== undefined) job.reject(m.userError ? new UnspinError(m.error) : new Error(m.error));
+        if (m.error !== undefined) job.reject(m.userError ? new UnspinError(m.error, m.exitCode) : new Error(m.error));
         else job.resolve(m.results ?? []);
         this.pump();
       });

@@ -13,7 +13,7 @@
  * enqueues it again once the cause is fixed.
  */
 import PgBoss from "pg-boss";
-import { UnspinError } from "../errors.js";
+import { InputError, UnspinError } from "../errors.js";
 import { isPostgresUrl } from "../store/index.js";
 import { listScreenInputs } from "./inputs.js";
 import { ScreenPool, defaultThreads, type WorkerInit } from "./pool.js";
@@ -29,7 +29,7 @@ export interface BatchJob {
 }
 
 async function startBoss(url: string, opts: { supervise: boolean; maintenanceIntervalSeconds?: number }): Promise<PgBoss> {
-  if (!isPostgresUrl(url)) throw new UnspinError(`--queue must be a postgres:// URL, not ${url}`);
+  if (!isPostgresUrl(url)) throw new InputError(`--queue must be a postgres:// URL, not ${url}`);
   const boss = new PgBoss({
     connectionString: url,
     application_name: "unspin",
@@ -64,7 +64,7 @@ export interface EnqueueSettings extends RunSettings {
 /** Plan the run into `store` and enqueue its pending batches. */
 export async function enqueueRun(store: ResultStore, queueUrl: string, s: EnqueueSettings): Promise<{ enqueued: number; alreadyDone: number; batches: number }> {
   if (store.backend !== "postgres") {
-    throw new UnspinError(`with --queue, --out must be a postgres:// URL that every worker can reach (not ${store.location})`);
+    throw new InputError(`with --queue, --out must be a postgres:// URL that every worker can reach (not ${store.location})`);
   }
   const run = await startRun(store, s);
   const inputs = await listScreenInputs(run.inputs);
@@ -109,7 +109,7 @@ export interface WorkerOptions {
 /** Take batches from the queue and screen them until stopped (or, with exitWhenIdle, the run is done). */
 export async function runWorker(store: ResultStore, queueUrl: string, opts: WorkerOptions = {}): Promise<{ batches: number; pages: number }> {
   const run = await store.getRun();
-  if (run === null) throw new UnspinError(`${store.location} holds no screening run: enqueue one with "unspin screen <inputs...> --queue URL --out URL"`);
+  if (run === null) throw new InputError(`${store.location} holds no screening run: enqueue one with "unspin screen <inputs...> --queue URL --out URL"`);
   const init: WorkerInit = {};
   if (opts.lm !== undefined) init.lm = opts.lm;
   if (opts.channel !== undefined) init.channel = opts.channel;
@@ -119,7 +119,7 @@ export async function runWorker(store: ResultStore, queueUrl: string, opts: Work
   const boss = await startBoss(queueUrl, { supervise: true, maintenanceIntervalSeconds: 5 });
   let batches = 0, pages = 0;
   try {
-    if ((await boss.getQueue(QUEUE_NAME)) === null) throw new UnspinError(`the queue at ${redactUrl(queueUrl)} has no screening jobs: enqueue with "unspin screen <inputs...> --queue URL"`);
+    if ((await boss.getQueue(QUEUE_NAME)) === null) throw new InputError(`the queue at ${redactUrl(queueUrl)} has no screening jobs: enqueue with "unspin screen <inputs...> --queue URL"`);
     const handler = async ([job]: PgBoss.Job<BatchJob>[]) => {
       const { input, batch } = job.data;
       const results = await pool.run(input, batch);

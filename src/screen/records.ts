@@ -16,7 +16,7 @@ import { MAX_DOCUMENT_BYTES, jsonlRecord, kindOf } from "../ingest/index.js";
 import { extractArticle } from "../ingest/html.js";
 import { byteLines } from "../ingest/lines.js";
 import { looksBinary } from "../text/input.js";
-import { UnspinError } from "../errors.js";
+import { InputError } from "../errors.js";
 import { folderPages } from "./inputs.js";
 import { normalizeDate } from "./site.js";
 import type { Batch, PageRecord, ReadItem, ScreenInput } from "./types.js";
@@ -291,7 +291,7 @@ async function fileItem(file: string, kind: "html" | "text", limit: number, isIn
     bytes = await fsp.readFile(file);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code ?? (e as Error).message;
-    if (isInput) throw new UnspinError(code === "ENOENT" ? `no such file: ${file}` : `cannot read ${file}: ${code}`);
+    if (isInput) throw new InputError(code === "ENOENT" ? `no such file: ${file}` : `cannot read ${file}: ${code}`);
     return problem(at, `cannot read the file (${code})`);
   }
   if (bytes.length > limit) return problem(at, sizeProblem(bytes.length, limit));
@@ -309,7 +309,7 @@ async function* readChunks(fh: fsp.FileHandle, file: string, start: number): Asy
     try {
       n = (await fh.read(buf, 0, buf.length, pos)).bytesRead;
     } catch (e) {
-      throw new UnspinError(`cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+      throw new InputError(`cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
     }
     if (n === 0) return;
     pos += n;

@@ -65,7 +65,7 @@ export const REPORT_CLIENT_JS = `(() => {
         y: { distr: 4, asinh: 1, range: [0, max * 1.15] },
       },
       axes: [
-        { font: FONT, stroke: colors.text, grid: { stroke: colors.grid, width: 1 }, values: (u, s) => s.map((v) => v.toFixed(1)), label: "score", labelFont: FONT },
+        { font: FONT, stroke: colors.text, grid: { stroke: colors.grid, width: 1 }, values: (u, s) => s.map((v) => v.toFixed(2)), label: "score", labelFont: FONT },
         { font: FONT, stroke: colors.text, grid: { stroke: colors.grid, width: 1 }, splits: () => ticks, filter: (u, s) => s, values: (u, s) => s.map((v) => (v == null ? "" : short(v))), label: "pages (log scale)", labelFont: FONT, size: 56 },
       ],
       series: [

@@ -5,16 +5,17 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { chromium, type Browser, type Page } from "playwright-core";
+import { REPORT_CLIENT_JS } from "./report-client.js";
 import { CHART_SITES, SPANS_SHOWN, chartData, escapeHtml, jsonForScript, renderReport, safeHref, showBidi } from "./report.js";
 import { mulberry32 } from "../spin/simulate.js";
 import { MAX_SPANS, type PageResult, type ScreenSpan, type ScreenSummary } from "./types.js";
+import { CHROMIUM, available, missingChromium } from "../test-support/require.js";
 
-const CHROMIUM = "/usr/bin/chromium";
 const CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
 const GENERATED = new Date("2026-12-01T09:30:00Z");
 
@@ -242,17 +243,27 @@ test("renderReport: partial runs say so; an empty run renders", () => {
   assert.ok(html.includes(`<title>${escapeHtml(HOSTILE.closeScript)}</title>`));
 });
 
+test("the histogram's score axis has two decimals: its bins are 0.05 wide", () => {
+  const m = /values: (\(u, s\) => s\.map\(\(v\) => [^\n]*?\)\)), label: "score"/.exec(REPORT_CLIENT_JS);
+  assert.ok(m, "the score axis formatter");
+  const format = new Function(`return ${m[1]}`)() as (u: unknown, s: number[]) => string[];
+  assert.deepEqual(format(null, [0, 0.05, 0.1, 0.15, 0.2, 1]), ["0.00", "0.05", "0.10", "0.15", "0.20", "1.00"]);
+});
+
+test("a page without a URL is named by its input file, not \"(no URL)\"", () => {
+  const summary = sampleSummary({ pages: 10, sites: 1, worst: 1, spans: 1 });
+  summary.worst[0] = { ...summary.worst[0], url: null, input: "notes/<b>plain</b>.txt", site: "notes/<b>plain</b>.txt" };
+  const html = renderReport(summary, { generatedAt: GENERATED });
+  assert.ok(!html.includes("(no URL)"));
+  assert.ok(html.includes(`<span class="missing">${escapeHtml("notes/<b>plain</b>.txt")}</span>`));
+  assert.ok(!html.includes("<b>plain</b>"), "the file name is escaped");
+});
+
 // ---------------------------------------------------------------------------------------------
 // In the browser
 
-function requireChromium(path: string): void {
-  if (!existsSync(path)) {
-    assert.fail(`Debian's chromium is not installed at ${path}: run scripts/ci/chromium.sh (as root) to install it; the report's browser test needs it`);
-  }
-}
-
-test("a missing chromium fails with what to run", () => {
-  assert.throws(() => requireChromium("/nonexistent/chromium"), /run scripts\/ci\/chromium\.sh/);
+test("a missing chromium says what to run", () => {
+  assert.match(missingChromium("/nonexistent/chromium") ?? "", /run scripts\/ci\/chromium\.sh/);
 });
 
 interface ChartCheck {
@@ -320,7 +331,7 @@ function checkChart(page: Page, id: string, horizontal: boolean): Promise<ChartC
 }
 
 test("in chromium: offline, both charts drawn and painted, hostile strings stay text, no errors", { timeout: 180_000 }, async (t) => {
-  requireChromium(CHROMIUM);
+  if (!available(t, missingChromium())) return;
   const bins = 20;
   const emptyBins = [13, 16, 17];
   const summary = sampleSummary({ pages: 1_000_000, sites: 30, worst: 100, spans: 20, bins, emptyBins, hostile: true });

@@ -231,7 +231,7 @@ function renderScores(summary: ScreenSummary, data: ReportChartData): string {
 function renderSites(summary: ScreenSummary, data: ReportChartData): string {
   const lines = [`<section id="sites">`, `<h2>Sites</h2>`];
   if (summary.sites.length === 0) {
-    lines.push(`<p class="empty">No pages with a site (a URL) yet.</p>`, `</section>`);
+    lines.push(`<p class="empty">No analysed pages yet.</p>`, `</section>`);
     return lines.join("\n");
   }
   const n = data.sites.length;
@@ -280,7 +280,8 @@ function renderWorst(summary: ScreenSummary, spansShown: number): string {
 }
 
 function worstRows(p: PageResult, rank: number, spansShown: number): string {
-  const page = [linkOrText(p.url, "(no URL)")];
+  // A page without a URL is named by its file (the line below gives input and offset).
+  const page = [linkOrText(p.url, escapeHtml(clipStart(p.input, CAP.path)))];
   if (p.title) page.push(`<div class="title">${esc(p.title, CAP.title)}</div>`);
   page.push(`<div class="where">${escapeHtml(clipStart(p.input, CAP.path))} @ ${fmtInt(p.offset)}</div>`);
   const row =

@@ -174,6 +174,36 @@ test("screen's command line: clear one-line errors", () => {
   assert.ok(!fs.existsSync(path.join(dir, "y.db")), "a run that cannot start leaves no results file");
 });
 
+test("screen with stderr not a terminal: no progress bar, only plain lines and the summary", () => {
+  const r = cli(["screen", jsonl, "--out", path.join(dir, "plain.db"), "--threads", "1"]);
+  assert.equal(r.status, 0, r.stderr);
+  assert.doesNotMatch(r.stderr, /screening \[|\r|[░█]/, "no bar");
+  for (const line of r.stderr.trimEnd().split("\n")) assert.match(line, /^unspin: /);
+  assert.match(r.stderr, /pages screened/);
+});
+
+test("plain-text pages (no URL) are grouped under their input in the summary and the report", () => {
+  const folder = path.join(dir, "texts");
+  fs.mkdirSync(folder);
+  for (const f of ["river-study.txt", "market-report.txt", "library-funding.txt"]) fs.copyFileSync(path.join(root, "examples", "clean", f), path.join(folder, f));
+  const out = path.join(dir, "texts.db");
+  assert.equal(cli(["screen", folder, "--out", out, "--threads", "1", "--no-progress"]).status, 0);
+  const html = path.join(dir, "texts.html");
+  const r = cli(["report", "--out", out, "-o", html]);
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stderr, /\(3 pages, 1 site\)/);
+  const page = fs.readFileSync(html, "utf8");
+  assert.ok(!page.includes("(no URL)"));
+  assert.ok(page.includes(`<td class="site">${folder}</td>`), "the folder is the site of its pages");
+});
+
+test("report --help marks -o as required", () => {
+  const r = cli(["report", "--help"]);
+  assert.equal(r.status, 0);
+  assert.match(r.stdout, /^Usage: unspin report -o <file> \[options\]$/m);
+  assert.match(r.stdout, /-o, --output <file> +HTML file to write \(required\)/);
+});
+
 test("report: a self-contained page from the stored results", () => {
   const out = path.join(dir, "all.db");
   const html = path.join(dir, "report.html");

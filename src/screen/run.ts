@@ -7,7 +7,7 @@
  * lost and nothing counted twice whatever the moment of the interruption.
  */
 import { readFileSync } from "node:fs";
-import { UnspinError } from "../errors.js";
+import { InputError, UnspinError } from "../errors.js";
 import { listScreenInputs } from "./inputs.js";
 import { ScreenPool, defaultThreads, type WorkerInit } from "./pool.js";
 import { planBatches } from "./records.js";
@@ -34,15 +34,15 @@ export interface RunSettings {
 export async function startRun(store: ResultStore, s: RunSettings): Promise<RunInfo> {
   const stored = await store.getRun();
   if (s.resume) {
-    if (stored === null) throw new UnspinError(`${store.location} holds no screening run to resume; start one with "unspin screen <inputs...> --out ${store.location}"`);
+    if (stored === null) throw new InputError(`${store.location} holds no screening run to resume; start one with "unspin screen <inputs...> --out ${store.location}"`);
     return stored;
   }
   if (stored !== null) {
-    throw new UnspinError(`${store.location} already holds a screening run (of ${stored.inputs.join(", ")}); continue it with "unspin screen --resume --out ${store.location}" or write to another --out`);
+    throw new InputError(`${store.location} already holds a screening run (of ${stored.inputs.join(", ")}); continue it with "unspin screen --resume --out ${store.location}" or write to another --out`);
   }
-  if (s.paths === undefined || s.paths.length === 0) throw new UnspinError("nothing to screen: give WARC, JSONL or HTML files or folders");
+  if (s.paths === undefined || s.paths.length === 0) throw new InputError("nothing to screen: give WARC, JSONL or HTML files or folders");
   // Inputs that cannot be listed stop the run before anything is stored.
-  if ((await listScreenInputs(s.paths)).length === 0) throw new UnspinError(`no pages to screen in ${s.paths.join(", ")}`);
+  if ((await listScreenInputs(s.paths)).length === 0) throw new InputError(`no pages to screen in ${s.paths.join(", ")}`);
   const run: RunInfo = {
     inputs: s.paths,
     sources: s.sources ?? null,

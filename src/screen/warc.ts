@@ -33,7 +33,7 @@
 import { open, type FileHandle } from "node:fs/promises";
 import { Readable } from "node:stream";
 import zlib from "node:zlib";
-import { UnspinError } from "../errors.js";
+import { InputError, UnspinError } from "../errors.js";
 import { normalizeDate } from "./site.js";
 
 const EMPTY = Buffer.alloc(0);
@@ -65,7 +65,7 @@ export class FileChunks implements ChunkSource {
     return this.fh.read(buf, 0, n, at).then(
       ({ bytesRead }) => (bytesRead === 0 ? null : bytesRead === n ? buf : buf.subarray(0, bytesRead)),
       (e: NodeJS.ErrnoException) => {
-        throw new UnspinError(`cannot read ${this.file}: ${e.code ?? e.message}`);
+        throw new InputError(`cannot read ${this.file}: ${e.code ?? e.message}`);
       },
     );
   }
@@ -762,7 +762,7 @@ export async function openInput(file: string): Promise<FileHandle> {
     return await open(file, "r");
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    throw new UnspinError(code === "ENOENT" ? `no such file: ${file}` : `cannot read ${file}: ${code ?? (e as Error).message}`);
+    throw new InputError(code === "ENOENT" ? `no such file: ${file}` : `cannot read ${file}: ${code ?? (e as Error).message}`);
   }
 }
 

@@ -3,6 +3,7 @@
  * trace index read-only when tracing), then screens the batches the main thread sends.
  */
 import { parentPort, workerData } from "node:worker_threads";
+import { UnspinError } from "../errors.js";
 import { loadModel } from "../model/index.js";
 import { openIndex } from "../trace/index.js";
 import { combineTables, readChannelTable } from "../decode/table.js";
@@ -25,7 +26,7 @@ async function main(): Promise<void> {
       try {
         reply = { id: req.id, results: await screenBatch(req.input, req.batch, engine) };
       } catch (e) {
-        reply = { id: req.id, error: e instanceof Error ? e.message : String(e), userError: (e as { name?: string }).name === "UnspinError" };
+        reply = { id: req.id, error: e instanceof Error ? e.message : String(e), userError: e instanceof UnspinError, exitCode: exitCodeOf(e) };
       }
       port.postMessage(reply);
     });
@@ -33,4 +34,9 @@ async function main(): Promise<void> {
   port.postMessage({ id: -1, ready: true } satisfies WorkerReply);
 }
 
-main().catch((e) => port.postMessage({ id: -1, error: e instanceof Error ? e.message : String(e), userError: true } satisfies WorkerReply));
+/** The error's exit code, carried to the main thread so a worker's error exits as it would there. */
+function exitCodeOf(e: unknown): number | undefined {
+  return e instanceof UnspinError ? e.exitCode : undefined;
+}
+
+main().catch((e) => port.postMessage({ id: -1, error: e instanceof Error ? e.message : String(e), userError: true, exitCode: exitCodeOf(e) } satisfies WorkerReply));

@@ -1,5 +1,5 @@
 /** Store entry points: open a store by location; read learned substitutions for the restorer. */
-import { UnspinError } from "../errors.js";
+import { InputError, UnspinError } from "../errors.js";
 import { isPostgresUrl } from "./pg-common.js";
 import { PostgresStore, type PostgresOptions } from "./postgres.js";
 import { SqliteStore, type SqliteOptions } from "./sqlite.js";
@@ -27,7 +27,7 @@ export async function openStore(location: string, opts: StoreOptions = {}): Prom
     // SQLite's refusal names the application id; a results database deserves its name.
     const m = e instanceof UnspinError && /not an unspin index \(application id (-?\d+)\)/.exec(e.message);
     if (m && Number(m[1]) === RESULTS_APPLICATION_ID) {
-      throw new UnspinError(`${location} is an unspin screening results database, not a trace index`);
+      throw new InputError(`${location} is an unspin screening results database, not a trace index`);
     }
     throw e;
   }

@@ -7,7 +7,7 @@
  * store), so a trace index and screening results, or several of each, can share a database.
  */
 import pg from "pg";
-import { UnspinError } from "../errors.js";
+import { InputError, UnspinError } from "../errors.js";
 
 export function isPostgresUrl(location: string): boolean {
   return /^postgres(ql)?:\/\//i.test(location);
@@ -32,11 +32,11 @@ export function parsePgLocation(location: string, defaultSchema: string): PgLoca
   try {
     url = new URL(location);
   } catch {
-    throw new UnspinError(`not a valid PostgreSQL URL: ${redact(location)} (expected postgres://user@host:port/database)`);
+    throw new InputError(`not a valid PostgreSQL URL: ${redact(location)} (expected postgres://user@host:port/database)`);
   }
   const schema = url.searchParams.get("schema") ?? defaultSchema;
   if (!/^[A-Za-z_][A-Za-z0-9_]{0,62}$/.test(schema)) {
-    throw new UnspinError(`schema "${schema}" in ${redact(location)}: use letters, digits and _ (at most 63)`);
+    throw new InputError(`schema "${schema}" in ${redact(location)}: use letters, digits and _ (at most 63)`);
   }
   url.searchParams.delete("schema");
   const host = decodeURIComponent(url.hostname) || url.searchParams.get("host") || process.env.PGHOST || "localhost";
@@ -164,7 +164,7 @@ export function describePgError(e: unknown, loc: PgLocation, what: string): Erro
     case "28000":
       return new UnspinError(`${at} refused user "${loc.user}": ${msg}`);
     case "3D000":
-      return new UnspinError(`${at} has no database "${loc.database}" (create it: createdb -h ${loc.host} -p ${loc.port} ${loc.database})`);
+      return new InputError(`${at} has no database "${loc.database}" (create it: createdb -h ${loc.host} -p ${loc.port} ${loc.database})`);
     case "42501":
       return new UnspinError(`permission denied on ${at} for user "${loc.user}": ${msg}`);
     case "25006":
@@ -237,15 +237,15 @@ export async function prepareSchema(pool: pg.Pool, loc: PgLocation, spec: Schema
   const check = (st: SchemaState): boolean => {
     if (st.application !== undefined && st.application !== spec.application) {
       const other = PG_APPLICATIONS[st.application] ?? `store "${st.application}"`;
-      throw new UnspinError(`${where} holds an unspin ${other}, not a ${kind}; use another database or ?schema=NAME`);
+      throw new InputError(`${where} holds an unspin ${other}, not a ${kind}; use another database or ?schema=NAME`);
     }
     if (st.application === undefined && st.tables > 0) {
-      throw new UnspinError(`${where} holds other tables, not an unspin ${kind}; refusing to change it (choose an empty schema with ?schema=NAME)`);
+      throw new InputError(`${where} holds other tables, not an unspin ${kind}; refusing to change it (choose an empty schema with ?schema=NAME)`);
     }
     if (st.version > spec.version) {
-      throw new UnspinError(`${where} was written by a newer unspin (schema ${st.version}, this one reads up to ${spec.version}); upgrade unspin`);
+      throw new InputError(`${where} was written by a newer unspin (schema ${st.version}, this one reads up to ${spec.version}); upgrade unspin`);
     }
-    if (st.application === undefined && !opts.create) throw new UnspinError(spec.missing);
+    if (st.application === undefined && !opts.create) throw new InputError(spec.missing);
     if (st.version < spec.version && st.application !== undefined && opts.readOnly) {
       throw new UnspinError(`${where} needs a schema upgrade (v${st.version} → v${spec.version}) but is open read-only`);
     }

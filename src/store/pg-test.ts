@@ -8,7 +8,8 @@
  * With UNSPIN_TEST_PG=postgres://… the tests use that server (CI starts one with
  * scripts/pg-cluster.sh). Otherwise the first call starts a throw-away cluster with that
  * script in a temporary folder, stopped when the process exits. Only when PostgreSQL is not
- * installed are the tests skipped, with the reason; any other failure to start fails them.
+ * installed are the tests skipped, with the reason (under UNSPIN_REQUIRE_ALL=1 they fail with
+ * it: see test-support/require.ts); any other failure to start fails them.
  * Every `database()` is a new database, dropped by `cleanup()`, so suites never share tables.
  */
 import { execFile, spawnSync } from "node:child_process";
@@ -17,13 +18,14 @@ import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import pg from "pg";
+import { REQUIRE_ALL, skipReason } from "../test-support/require.js";
 
 const SCRIPT = fileURLToPath(new URL("../../scripts/pg-cluster.sh", import.meta.url));
 /** Exit status of pg-cluster.sh when PostgreSQL is not installed. */
 const NOT_INSTALLED = 3;
 
 export interface PgTestServer {
-  /** Why the PostgreSQL tests are skipped (PostgreSQL not installed); undefined when they run. */
+  /** Why the PostgreSQL tests are skipped (PostgreSQL not installed); undefined when they run (or must fail). */
   skip: string | undefined;
   /** Server URL (database "postgres"); empty when skipped. */
   url: string;
@@ -51,8 +53,10 @@ async function start(): Promise<PgTestServer> {
   });
   if (r.code === NOT_INSTALLED) {
     fs.rmSync(dir, { recursive: true, force: true });
-    const reason = `PostgreSQL tests skipped: ${r.stderr.trim().replace(/^pg-cluster: /, "")}; or set UNSPIN_TEST_PG=postgres://…`;
-    return { skip: reason, url: "", database: () => Promise.reject(new Error(reason)), cleanup: async () => {} };
+    const reason = `needs PostgreSQL: ${r.stderr.trim().replace(/^pg-cluster: /, "")}; or set UNSPIN_TEST_PG=postgres://…`;
+    // Under UNSPIN_REQUIRE_ALL=1 the tests are not skipped: their first database() fails with the reason.
+    const failure = new Error(`${reason} (${REQUIRE_ALL}=1: a missing resource fails the test)`);
+    return { skip: skipReason(reason), url: "", database: () => Promise.reject(failure), cleanup: async () => {} };
   }
   if (r.code !== 0) {
     stopCluster(dir);

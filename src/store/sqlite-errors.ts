@@ -1,5 +1,5 @@
 /** SQLite failures as one-line user errors, shared by the trace index and the result store. */
-import { UnspinError } from "../errors.js";
+import { InputError, UnspinError } from "../errors.js";
 
 export interface SqliteErrorWording {
   /** What the file is, e.g. "database", "results database". */
@@ -18,7 +18,7 @@ export function describeSqliteError(e: unknown, file: string, w: SqliteErrorWord
     return new UnspinError(`${w.what} ${file} is locked by another process (is another "${w.writer}" running?); try again when it has finished`);
   }
   if (code.startsWith("SQLITE_READONLY")) return new UnspinError(`${w.what} ${file} is read-only: cannot write to it (check the file's and its folder's permissions)`);
-  if (code === "SQLITE_NOTADB" || code.startsWith("SQLITE_CORRUPT")) return new UnspinError(`${w.what} ${file} is corrupt or not a database (${msg}); ${w.corrupt}`);
+  if (code === "SQLITE_NOTADB" || code.startsWith("SQLITE_CORRUPT")) return new InputError(`${w.what} ${file} is corrupt or not a database (${msg}); ${w.corrupt}`);
   if (code.startsWith("SQLITE_CANTOPEN")) return new UnspinError(`cannot open ${w.what} ${file}: ${msg}`);
   if (code === "SQLITE_FULL") return new UnspinError(`disk full while writing ${file}`);
   if (code.startsWith("SQLITE_IOERR")) return new UnspinError(`I/O error on ${file}: ${msg}`);

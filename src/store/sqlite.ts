@@ -16,7 +16,7 @@
 import Database from "better-sqlite3";
 import fs from "node:fs";
 import path from "node:path";
-import { UnspinError } from "../errors.js";
+import { InputError, UnspinError } from "../errors.js";
 import { describeSqliteError } from "./sqlite-errors.js";
 import { HashFilter } from "./bloom.js";
 import type {
@@ -197,18 +197,18 @@ export class SqliteStore implements TraceStore {
     const abs = path.resolve(file);
     const exists = fs.existsSync(abs);
     if (!exists && !opts.create) {
-      throw new UnspinError(`no index at ${file} (build one with "unspin index add <paths...>", or pass --db PATH)`);
+      throw new InputError(`no index at ${file} (build one with "unspin index add <paths...>", or pass --db PATH)`);
     }
     if (exists) {
       const st = fs.statSync(abs);
-      if (st.isDirectory()) throw new UnspinError(`${file} is a directory, not an unspin database`);
+      if (st.isDirectory()) throw new InputError(`${file} is a directory, not an unspin database`);
       if (st.size > 0) {
         const fd = fs.openSync(abs, "r");
         const head = Buffer.alloc(16);
         fs.readSync(fd, head, 0, 16, 0);
         fs.closeSync(fd);
         if (head.toString("latin1") !== "SQLite format 3\0") {
-          throw new UnspinError(`${file} is not an unspin database (not an SQLite file, or corrupt)`);
+          throw new InputError(`${file} is not an unspin database (not an SQLite file, or corrupt)`);
         }
       }
     }
@@ -243,10 +243,10 @@ export class SqliteStore implements TraceStore {
     let version = db.pragma("user_version", { simple: true }) as number;
     const tables = db.prepare("SELECT count(*) FROM sqlite_master").pluck().get() as number;
     if (appId !== APPLICATION_ID && (tables > 0 || version !== 0)) {
-      throw new UnspinError(`${this.location} is an SQLite database but not an unspin index (application id ${appId}); refusing to change it`);
+      throw new InputError(`${this.location} is an SQLite database but not an unspin index (application id ${appId}); refusing to change it`);
     }
     if (version > SCHEMA_VERSION) {
-      throw new UnspinError(`${this.location} was written by a newer unspin (schema ${version}, this one reads up to ${SCHEMA_VERSION}); upgrade unspin`);
+      throw new InputError(`${this.location} was written by a newer unspin (schema ${version}, this one reads up to ${SCHEMA_VERSION}); upgrade unspin`);
     }
     if (!this.readOnly) {
       db.pragma("journal_mode = WAL");
@@ -259,7 +259,7 @@ export class SqliteStore implements TraceStore {
     db.pragma("temp_store = MEMORY");
     if (version < SCHEMA_VERSION) {
       if (this.readOnly) {
-        if (version === 0) throw new UnspinError(`${this.location} is an empty database, not an unspin index`);
+        if (version === 0) throw new InputError(`${this.location} is an empty database, not an unspin index`);
         throw new UnspinError(`${this.location} needs a schema upgrade (v${version} → v${SCHEMA_VERSION}) but is open read-only`);
       }
       const migrate = db.transaction(() => {
@@ -273,7 +273,7 @@ export class SqliteStore implements TraceStore {
     const check = db.prepare("SELECT name FROM sqlite_master WHERE type IN ('table', 'view')").pluck().all() as string[];
     const runIds = check.includes("runs") ? db.prepare("SELECT id FROM runs WHERE id > 0").pluck().all() as number[] : [];
     for (const t of ["meta", "docs", "postings", "recent_postings", "runs", "channel", "traces", ...runIds.map(runTable)]) {
-      if (!check.includes(t)) throw new UnspinError(`${this.location} is damaged: table "${t}" is missing`);
+      if (!check.includes(t)) throw new InputError(`${this.location} is damaged: table "${t}" is missing`);
     }
     this.stmts = {
       hasHash: db.prepare("SELECT 1 FROM docs WHERE hash = ?").pluck(),

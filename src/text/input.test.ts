@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { readText, readTextPieces, InputError, cutPoint } from "./input.js";
+import { readText, readTextPieces, InputError, cutPoint, firstInvalidUtf8 } from "./input.js";
 
 const dir = mkdtempSync(join(tmpdir(), "unspin-input-"));
 
@@ -22,6 +22,26 @@ test("rejects invalid UTF-8, binary data, missing files and directories with Inp
   await assert.rejects(readText(bin), (e) => e instanceof InputError && /binary/.test(e.message));
   await assert.rejects(readText(join(dir, "nope.txt")), (e) => e instanceof InputError && /no such file/.test(e.message));
   await assert.rejects(readText(dir), (e) => e instanceof InputError && /directory/.test(e.message));
+});
+
+test("invalid UTF-8: the message gives the offset of the first bad byte, in any chunk", async () => {
+  const cases: Array<[string, Buffer, RegExp]> = [
+    ["start.txt", Buffer.from([0x48, 0x69, 0xff, 0xfe, 0x20, 0x41]), /first bad byte at offset 2\)$/],
+    // Past the first 64 KiB chunk the stream reads.
+    ["later.txt", Buffer.concat([Buffer.alloc(100_000, 0x61), Buffer.from([0xc3, 0x28])]), /first bad byte at offset 100000\)$/],
+    // A character begun at the end of one chunk and broken in the next.
+    ["split.txt", Buffer.concat([Buffer.alloc(65_535, 0x61), Buffer.from([0xe2, 0x82, 0x28])]), /first bad byte at offset 65535\)$/],
+    ["cut.txt", Buffer.concat([Buffer.from("abc"), Buffer.from([0xe2, 0x82])]), /ends inside a character, at byte offset 3\)$/],
+  ];
+  for (const [name, bytes, message] of cases) {
+    const f = join(dir, name);
+    writeFileSync(f, bytes);
+    await assert.rejects(readText(f), (e) => e instanceof InputError && message.test(e.message), name);
+  }
+  assert.equal(firstInvalidUtf8(Buffer.from("Grüße € 😀")), -1);
+  assert.equal(firstInvalidUtf8(Buffer.from([0x61, 0xc0, 0x80])), 1, "overlong");
+  assert.equal(firstInvalidUtf8(Buffer.from([0xed, 0xa0, 0x80])), 0, "surrogate");
+  assert.equal(firstInvalidUtf8(Buffer.from([0x61, 0xf0, 0x9f])), -1, "cut short: the next chunk may finish it");
 });
 
 test("large inputs come in pieces cut at boundaries, and the pieces rebuild the input", async () => {

@@ -3,17 +3,12 @@
  * so a 100 MB file is never held twice (bytes and string) or tokenized in one go.
  */
 import { createReadStream, statSync } from "node:fs";
-import { UnspinError } from "../errors.js";
+import { InputError } from "../errors.js";
+
+export { InputError };
 
 /** Pieces are cut at paragraph, then line, then sentence, then word boundaries near this size (UTF-16 units). */
 export const PIECE_SIZE = 64 * 1024;
-
-export class InputError extends UnspinError {
-  constructor(message: string) {
-    super(message, 2);
-    this.name = "InputError";
-  }
-}
 
 /** True when a byte sample looks like a binary file (NUL bytes or many control characters). */
 export function looksBinary(bytes: Uint8Array): boolean {
@@ -52,6 +47,8 @@ export async function* readTextPieces(path: string, pieceSize = PIECE_SIZE): Asy
   let buffered = "";
   let first = true;
   let bytesSeen = 0;
+  // The bytes of a character the last chunk began but did not finish: the decoder holds them.
+  let pending: Uint8Array = new Uint8Array(0);
   try {
     for await (const chunk of stream as AsyncIterable<Buffer>) {
       if (first) {
@@ -62,8 +59,10 @@ export async function* readTextPieces(path: string, pieceSize = PIECE_SIZE): Asy
       try {
         decoded = decoder.decode(chunk, { stream: true });
       } catch {
-        throw new InputError(`${label} is not valid UTF-8 (in bytes ${bytesSeen}–${bytesSeen + chunk.length})`);
+        const at = firstInvalidUtf8(Buffer.concat([pending, chunk]));
+        throw new InputError(`${label} is not valid UTF-8 (first bad byte at offset ${bytesSeen - pending.length + Math.max(0, at)})`);
       }
+      pending = chunk.subarray(chunk.length - incompleteTail(chunk));
       bytesSeen += chunk.length;
       if (decoded.includes("\u0000")) throw new InputError(`${label} looks like a binary file, not text`);
       buffered += decoded;
@@ -76,7 +75,7 @@ export async function* readTextPieces(path: string, pieceSize = PIECE_SIZE): Asy
     try {
       buffered += decoder.decode();
     } catch {
-      throw new InputError(`${label} is not valid UTF-8 (it ends inside a character)`);
+      throw new InputError(`${label} is not valid UTF-8 (it ends inside a character, at byte offset ${bytesSeen - pending.length})`);
     }
   } catch (err) {
     if (err instanceof InputError) throw err;
@@ -89,6 +88,54 @@ export async function* readTextPieces(path: string, pieceSize = PIECE_SIZE): Asy
     buffered = buffered.slice(cut);
   }
   if (buffered.length > 0) yield buffered;
+}
+
+/**
+ * Offset of the first byte of the first ill-formed sequence in `bytes` (WHATWG UTF-8 rules:
+ * no overlong forms, surrogates or code points past U+10FFFF); -1 when there is none. A
+ * sequence cut short by the end of `bytes` is not counted: the next chunk may finish it.
+ */
+export function firstInvalidUtf8(bytes: Uint8Array): number {
+  let i = 0;
+  while (i < bytes.length) {
+    const b = bytes[i];
+    if (b < 0x80) {
+      i++;
+      continue;
+    }
+    let need: number;
+    let lo = 0x80, hi = 0xbf;
+    if (b >= 0xc2 && b <= 0xdf) need = 1;
+    else if (b >= 0xe0 && b <= 0xef) {
+      need = 2;
+      if (b === 0xe0) lo = 0xa0;
+      if (b === 0xed) hi = 0x9f;
+    } else if (b >= 0xf0 && b <= 0xf4) {
+      need = 3;
+      if (b === 0xf0) lo = 0x90;
+      if (b === 0xf4) hi = 0x8f;
+    } else return i;
+    for (let k = 1; k <= need; k++) {
+      if (i + k >= bytes.length) return -1;
+      const c = bytes[i + k];
+      if (c < lo || c > hi) return i;
+      lo = 0x80;
+      hi = 0xbf;
+    }
+    i += need + 1;
+  }
+  return -1;
+}
+
+/** How many bytes at the end of a valid chunk start a character that the chunk does not finish (0–3). */
+function incompleteTail(bytes: Uint8Array): number {
+  for (let k = 1; k <= Math.min(3, bytes.length); k++) {
+    const b = bytes[bytes.length - k];
+    if ((b & 0xc0) === 0x80) continue; // a continuation byte: look further back for the lead byte
+    const length = b >= 0xf0 ? 4 : b >= 0xe0 ? 3 : b >= 0xc0 ? 2 : 1;
+    return length > k ? k : 0;
+  }
+  return 0;
 }
 
 /** Reads a whole (small) input as one string. */

@@ -58,30 +58,30 @@ test("index add, stats, trace --json, trace report, learn", () => {
   assert.ok(JSON.parse(r.out).channelPairs > 0, r.out);
 });
 
-test("bad input: missing index, empty query, too-long query, corrupt database, nothing readable", () => {
+test("bad input (exit 2): missing index, empty query, too-long query, corrupt database, nothing readable", () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "unspin-cli-"));
   let r = run(["trace", "--db", path.join(dir, "none.db"), "-"], "some text");
-  assert.equal(r.code, 1);
+  assert.equal(r.code, 2);
   assert.match(r.err, /no index at/);
   const db = path.join(dir, "x.db");
   fs.writeFileSync(path.join(dir, "a.txt"), "A short story about a storm that hit the coast on Friday night.");
   assert.equal(run(["index", "add", path.join(dir, "a.txt"), "--db", db]).code, 0);
   r = run(["trace", "--db", db, "-"], "   \n");
-  assert.equal(r.code, 1);
+  assert.equal(r.code, 2);
   assert.match(r.err, /empty/);
   const big = path.join(dir, "big.txt");
   fs.writeFileSync(big, "word ".repeat(1_100_000));
   r = run(["trace", "--db", db, big]);
-  assert.equal(r.code, 1);
+  assert.equal(r.code, 2);
   assert.match(r.err, /longer than 5 MB/);
   const junk = path.join(dir, "junk.db");
   fs.writeFileSync(junk, "this is not a database, it is a text file with enough bytes in it\n".repeat(100));
   r = run(["index", "stats", "--db", junk]);
-  assert.equal(r.code, 1);
+  assert.equal(r.code, 2);
   assert.match(r.err, /not an unspin database/);
   fs.writeFileSync(path.join(dir, "bad.jsonl"), "{oops\n[1]\n");
   r = run(["index", "add", path.join(dir, "bad.jsonl"), "--db", db]);
-  assert.equal(r.code, 1);
+  assert.equal(r.code, 2);
   assert.match(r.err, /bad\.jsonl:1/);
   assert.match(r.err, /no document could be read/);
 });

@@ -6,7 +6,7 @@
  * (fingerprint.ts); each candidate is then verified and ranked by a synonym-aware
  * alignment (align.ts), and scored by a calibrated logistic model (score.ts).
  */
-import { UnspinError } from "../errors.js";
+import { InputError, UnspinError } from "../errors.js";
 import { openStore, type StoreOptions } from "../store/index.js";
 import type { StoreStats, StoredDocument, TraceStore } from "../store/types.js";
 import { align, prepareCopy, type AlignedSubstitution, type Alignment } from "./align.js";
@@ -114,7 +114,7 @@ export class TraceIndex {
       }
     } else {
       if (Number(fv) !== FINGERPRINT_VERSION) {
-        throw new UnspinError(`${this.store.location} was indexed with fingerprint version ${fv}; this unspin uses ${FINGERPRINT_VERSION}: rebuild the index`);
+        throw new InputError(`${this.store.location} was indexed with fingerprint version ${fv}; this unspin uses ${FINGERPRINT_VERSION}: rebuild the index`);
       }
       if (sig !== undefined && sig !== signature) {
         const was = (await this.store.getMeta("lexicon_source")) ?? "?";
@@ -182,11 +182,11 @@ export class TraceIndex {
   }
 
   async traceDetailed(text: string, opts: TraceOptions = {}): Promise<DetailedMatch[]> {
-    if (typeof text !== "string") throw new UnspinError("the query must be text");
+    if (typeof text !== "string") throw new InputError("the query must be text");
     if (Buffer.byteLength(text, "utf8") > MAX_QUERY_BYTES) {
-      throw new UnspinError(`the query is longer than ${MAX_QUERY_BYTES / 1024 / 1024} MB; trace a smaller part of it`);
+      throw new InputError(`the query is longer than ${MAX_QUERY_BYTES / 1024 / 1024} MB; trace a smaller part of it`);
     }
-    if (text.trim() === "") throw new UnspinError("the query text is empty");
+    if (text.trim() === "") throw new InputError("the query text is empty");
     const top = Math.max(1, opts.top ?? 5);
     const lex = this.lex;
     const query = analyze(text, lex);

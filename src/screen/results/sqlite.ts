@@ -10,7 +10,7 @@ import Database from "better-sqlite3";
 import { describeSqliteError } from "../../store/sqlite-errors.js";
 import fs from "node:fs";
 import path from "node:path";
-import { UnspinError } from "../../errors.js";
+import { InputError, UnspinError } from "../../errors.js";
 import { APPLICATION_ID as TRACE_APPLICATION_ID } from "../../store/sqlite.js";
 import type { Batch, PageResult, ResultCounts, ResultStore, RunInfo, ScreenSummary, SiteSummary } from "../types.js";
 import {
@@ -66,17 +66,17 @@ export class SqliteResultStore implements ResultStore {
   static open(file: string, opts: SqliteResultOptions = {}): SqliteResultStore {
     const abs = path.resolve(file);
     const exists = fs.existsSync(abs);
-    if (!exists && !opts.create) throw new UnspinError(`no screening results at ${file}`);
+    if (!exists && !opts.create) throw new InputError(`no screening results at ${file}`);
     if (exists) {
       const st = fs.statSync(abs);
-      if (st.isDirectory()) throw new UnspinError(`${file} is a directory, not a screening results database`);
+      if (st.isDirectory()) throw new InputError(`${file} is a directory, not a screening results database`);
       if (st.size > 0) {
         const fd = fs.openSync(abs, "r");
         const head = Buffer.alloc(16);
         fs.readSync(fd, head, 0, 16, 0);
         fs.closeSync(fd);
         if (head.toString("latin1") !== "SQLite format 3\0") {
-          throw new UnspinError(`${file} is not a screening results database (not an SQLite file, or corrupt)`);
+          throw new InputError(`${file} is not a screening results database (not an SQLite file, or corrupt)`);
         }
       }
     } else if (!fs.existsSync(path.dirname(abs))) {
@@ -104,13 +104,13 @@ export class SqliteResultStore implements ResultStore {
     const version = db.pragma("user_version", { simple: true }) as number;
     const tables = db.prepare("SELECT count(*) FROM sqlite_master").pluck().get() as number;
     if (appId === TRACE_APPLICATION_ID) {
-      throw new UnspinError(`${this.location} is an unspin trace index, not a screening results database`);
+      throw new InputError(`${this.location} is an unspin trace index, not a screening results database`);
     }
     if (appId !== RESULTS_APPLICATION_ID && (tables > 0 || version !== 0)) {
-      throw new UnspinError(`${this.location} is an SQLite database but not unspin screening results (application id ${appId}); refusing to change it`);
+      throw new InputError(`${this.location} is an SQLite database but not unspin screening results (application id ${appId}); refusing to change it`);
     }
     if (version > RESULTS_SCHEMA_VERSION) {
-      throw new UnspinError(`${this.location} was written by a newer unspin (schema ${version}, this one reads up to ${RESULTS_SCHEMA_VERSION}); upgrade unspin`);
+      throw new InputError(`${this.location} was written by a newer unspin (schema ${version}, this one reads up to ${RESULTS_SCHEMA_VERSION}); upgrade unspin`);
     }
     if (!this.readOnly) {
       db.pragma("journal_mode = WAL");
@@ -119,7 +119,7 @@ export class SqliteResultStore implements ResultStore {
     }
     if (version < RESULTS_SCHEMA_VERSION) {
       if (this.readOnly) {
-        if (version === 0) throw new UnspinError(`${this.location} is an empty database, not screening results`);
+        if (version === 0) throw new InputError(`${this.location} is an empty database, not screening results`);
         throw new UnspinError(`${this.location} needs a schema upgrade (v${version} → v${RESULTS_SCHEMA_VERSION}) but is open read-only`);
       }
       db.transaction(() => {
