@@ -23,9 +23,11 @@ import type { PageResult, SiteTable } from "./types.js";
 const root = fileURLToPath(new URL("../../", import.meta.url));
 const bin = path.join(root, "dist", "cli", "main.js");
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "unspin-site-tables-"));
-after(() => fs.rmSync(dir, { recursive: true, force: true }));
+after(() => { if (!process.env.KEEP_SITE_TEST) fs.rmSync(dir, { recursive: true, force: true }); });
 
 const crawl = path.join(dir, "crawl.jsonl");
+/** The originals of the spun site's first pages: a trace index's sources. */
+const originals = path.join(dir, "originals.jsonl");
 /** url → the spinner's substitutions on that page (offsets in the page text as published). */
 const labels = new Map<string, { start: number; end: number; original: string }[]>();
 const SPUN = "spun.example", CLEAN = "clean.example", SMALL = "small.example";
@@ -40,6 +42,7 @@ before(() => {
     labels.set(`https://${SPUN}/news/${i}.html`, s.substitutions.map((x) => ({ start: x.start, end: x.end, original: x.original })));
     add(SPUN, i, s.text);
   });
+  fs.writeFileSync(originals, pages.slice(0, 8).map((p, i) => JSON.stringify({ id: `orig-${i}`, url: `https://origin.example/${i}`, text: p.text })).join("\n") + "\n");
   pages.slice(100, 120).forEach((p, i) => add(CLEAN, i, p.text));
   // A site below the page threshold: left as it is.
   pages.slice(200, 205).forEach((p, i) => add(SMALL, i, spinner.spinPage(p.text).text));
@@ -202,4 +205,29 @@ test("screen --no-learn and --learn-min-pages; report shows each site's top lear
   const l = cli(["learn", "--unsupervised", "--results", path.join(dir, "ref.db"), "--site", SPUN, "-o", table]);
   assert.equal(l.status, 0, l.stderr);
   assert.match(fs.readFileSync(table, "utf8"), /^unspin-channel\t1\n/);
+});
+
+test("--sources: the substitutions of a site's traced pages join its table as traced evidence", { timeout: 600_000 }, async (t) => {
+  const index = path.join(dir, "sources.db");
+  const add = cli(["index", "add", originals, "--db", index]);
+  assert.equal(add.status, 0, add.stderr);
+  const out = path.join(dir, "traced.db");
+  const r = cli(["screen", crawl, "--out", out, "--sources", index, "--threads", "2", "--no-progress"]);
+  assert.equal(r.status, 0, r.stderr);
+  const { results, tables } = await snapshot(out);
+  assert.equal(bySite(results, SPUN).filter((x) => x.trace !== null).length, 8, "the spun site's first pages traced");
+  const spun = tables.find((t) => t.site === SPUN)!;
+  const traced = spun.pairs.filter((p) => p.source === "traced");
+  assert.ok(traced.length >= 10, `${traced.length} traced pairs`);
+  const spinner = siteSpinner({ seed: 31, lexicon: loadLexicon() });
+  let right = 0, total = 0;
+  for (const p of traced) {
+    total += p.count;
+    if (spinner.entry(p.original)?.spun === p.spun) right += p.count;
+  }
+  t.diagnostic(`${traced.length} traced pairs of ${spun.pairs.length}; ${right.toFixed(0)} of ${total.toFixed(0)} places from the true table`);
+  assert.ok(right / total >= 0.8, `traced places from the true table: ${right}/${total}`);
+  assert.ok(traced.every((p) => p.pages !== undefined && p.pages >= 1));
+  // The clean site traced nothing: its table stays empty.
+  assert.deepEqual(tables.find((t) => t.site === CLEAN)!.pairs, []);
 });
