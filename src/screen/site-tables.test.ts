@@ -23,7 +23,7 @@ import type { PageResult, SiteTable } from "./types.js";
 const root = fileURLToPath(new URL("../../", import.meta.url));
 const bin = path.join(root, "dist", "cli", "main.js");
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "unspin-site-tables-"));
-after(() => { if (!process.env.KEEP_SITE_TEST) fs.rmSync(dir, { recursive: true, force: true }); });
+after(() => fs.rmSync(dir, { recursive: true, force: true }));
 
 const crawl = path.join(dir, "crawl.jsonl");
 /** The originals of the spun site's first pages: a trace index's sources. */
