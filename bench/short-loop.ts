@@ -37,6 +37,14 @@ if (existsSync(SEED + ".spun.txt")) {
   writeFileSync(join(dir, "r.json"), JSON.stringify(sr));
   const line = execFileSync("python3", [join(root, "..", "shared", "tools", "score-seed.py"), SEED + ".spun.txt", SEED + ".substitutions.json", join(dir, "r.json")], { encoding: "utf8" }).trim();
   console.log(`seed: ${line} fitted ${sr.stats.spinRate} restoreRate ${sr.stats.restoreRate}`);
+  if (verbose) {
+    const subs = (JSON.parse(readFileSync(SEED + ".substitutions.json", "utf8")) as { substitutions: Array<{ start: number; end: number; spun: string; original: string }> }).substitutions;
+    for (const x of subs) {
+      const e = sr.edits.find((e) => e.start < x.end && e.end > x.start);
+      if (e === undefined || e.replacement.toLowerCase() !== x.original.toLowerCase()) console.log(`   seed ${x.spun} <- ${x.original}: ${e === undefined ? "kept" : `${e.text} -> ${e.replacement} (${e.confidence})`}`);
+    }
+    for (const e of sr.edits) if (!subs.some((x) => e.start < x.end && e.end > x.start)) console.log(`   false ${e.text} -> ${e.replacement} (${e.confidence})`);
+  }
 }
 const i = process.argv.indexOf("--clean");
 if (i > 0) {

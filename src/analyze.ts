@@ -8,7 +8,7 @@ import { loadModel } from "./model/index.js";
 import { loadLexicon } from "./lexicon/lexicon.js";
 import { Channel, DEFAULT_WEIGHTS, type ChannelLexicon, type ChannelWeights } from "./decode/channel.js";
 import { learnedMap, withLearned, type LearnedPair } from "./decode/learned.js";
-import { buildLattices, type Edge, type SentenceLattice } from "./decode/lattice.js";
+import { buildLattices, posMismatch, type Edge, type SentenceLattice } from "./decode/lattice.js";
 import { decodeSentence, edgeChannelScore, expectedChanges, localChoices, type Choice, type DecodedSentence } from "./decode/viterbi.js";
 import { spinProbability, type Calibration, type Evidence } from "./detect/score.js";
 import { editConfidence, defaultEditCalibration, type EditCalibration, type EditEvidence } from "./detect/confidence.js";
@@ -324,21 +324,6 @@ function assertEnglish(tokens: Token[], lm: LanguageModel): void {
   // A dozen words to judge by; fewer will do when none is in Latin script.
   const enough = words >= 12 || (latin === 0 && words > 0);
   if (enough && known / words < MIN_ENGLISH_SHARE) throw new NotEnglishError(known / words);
-}
-
-const MODALS = new Set(["will", "would", "shall", "should", "can", "could", "may", "might", "must", "to"]);
-const DETERMINERS = new Set(["the", "a", "an", "his", "its", "their", "our", "my", "your", "this", "these", "those", "every", "each"]);
-
-/**
- * Whether the link's part of speech cannot be the spun word's in its context: after a modal or
- * "to" the word is a verb; right after a determiner it is not a verb or an adverb. A link through
- * another sense (a noun "close" spun from "last", read after "will") is a wrong reading.
- */
-function posMismatch(pos: string | undefined, previous: string | null): number {
-  if (pos === undefined || pos === "-" || previous === null) return 0;
-  if (MODALS.has(previous)) return previous === "to" ? (pos === "r" ? 1 : 0) : pos === "v" ? 0 : 1;
-  if (DETERMINERS.has(previous)) return pos === "v" || pos === "r" ? 1 : 0;
-  return 0;
 }
 
 function meanUnigram(lm: LanguageModel, ids: readonly number[]): number {

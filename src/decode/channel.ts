@@ -43,6 +43,16 @@ export interface ChannelWeights {
    * context better than its base rate alone explains.
    */
   frequency: number;
+  /**
+   * Cost of a link whose part of speech the spun word cannot have in its context (a verb or
+   * adverb link right after a determiner, a non-verb link after a modal): another sense's link.
+   */
+  posMismatch: number;
+  /**
+   * Cost of a spun phrase that contains the whole original ("offer up" for "offer"): a multi-word
+   * entry of the original's own synset, which a spinner outputs as it stands, but rarer than a swap.
+   */
+  containedPhrase: number;
   /** Position multipliers of the spin rate. */
   quoted: number;
   name: number;
@@ -58,6 +68,8 @@ export const DEFAULT_WEIGHTS: ChannelWeights = {
   learned: 0.5,
   lengthChange: 0.4,
   frequency: 0.3,
+  posMismatch: 4,
+  containedPhrase: 1,
   quoted: 0.15,
   name: 0.03,
   headline: 0.1,

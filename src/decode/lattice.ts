@@ -43,6 +43,21 @@ export function isNameLike(token: Token): boolean {
   return token.allCaps || (token.capitalised && !token.sentenceStart);
 }
 
+const MODALS = new Set(["will", "would", "shall", "should", "can", "could", "may", "might", "must", "to"]);
+const DETERMINERS = new Set(["the", "a", "an", "his", "its", "their", "our", "my", "your", "this", "these", "those", "every", "each"]);
+
+/**
+ * Whether the link's part of speech cannot be the spun word's in its context: after a modal or
+ * "to" the word is a verb; right after a determiner it is not a verb or an adverb. A link through
+ * another sense (a noun "close" spun from "last", read after "will") is a wrong reading.
+ */
+export function posMismatch(pos: string | undefined, previous: string | null): number {
+  if (pos === undefined || pos === "-" || previous === null) return 0;
+  if (MODALS.has(previous)) return previous === "to" ? (pos === "r" ? 1 : 0) : pos === "v" ? 0 : 1;
+  if (DETERMINERS.has(previous)) return pos === "v" || pos === "r" ? 1 : 0;
+  return 0;
+}
+
 /** Positions whose words no spinner table lists keep only the identity edge. */
 export function buildLattices(
   tokens: Token[],
@@ -108,8 +123,12 @@ function buildSentence(
       }
       if (!ok) continue;
       const factor = channel.positionFactor({ quoted, name, headline });
+      const previous = p > 0 && words[p - 1].kind === "word" && indexes[p] - indexes[p - 1] === 1 ? norms[p - 1] : null;
       for (const c of candidatesFor(norms, p, m, lexicon, lm, channel, options.maxCandidates)) {
-        list.push({ from: p, to, ids: c.ids, original: c.original, substitution: c.substitution, choice: c.choice, site: c.site, factor });
+        // A link through a part of speech the spun word cannot have here is another sense's link.
+        const pos = (c.substitution as { pos?: string }).pos;
+        const choice = c.choice - channel.weights.posMismatch * posMismatch(pos, previous);
+        list.push({ from: p, to, ids: c.ids, original: c.original, substitution: c.substitution, choice, site: c.site, factor });
       }
       for (let q = p; q < to; q++) eligible[q] = true;
     }
@@ -185,14 +204,30 @@ function dropHopeless(edges: Edge[][], lm: LanguageModel, options: LatticeOption
  * contains the whole original ("sailing ship" for "ship": spinners swap, they do not add
  * modifiers). `spunLemmas`: the base forms of a one-word spun phrase (empty otherwise).
  */
-function plausibleSpin(spun: readonly string[], spunLemmas: readonly string[], original: readonly string[], lexicon: ChannelLexicon): boolean {
-  if (original.length < spun.length && original.every((w) => spun.includes(w))) return false;
+function plausibleSpin(spun: readonly string[], spunLemmas: readonly string[], original: readonly string[], lexicon: ChannelLexicon, sub: Substitution): boolean {
+  if (original.length < spun.length && original.every((w) => spun.includes(w)) && !phrasalSynonym(spun, original, sub)) return false;
   if (spun.length === 1 && original.length === 1 && lexicon.morphology !== undefined) {
     if (spunLemmas.includes(original[0])) return false;
     for (const { lemma } of lexicon.morphology.lemmatize(original[0])) {
       if (lemma === spun[0] || spunLemmas.includes(lemma)) return false;
     }
   }
+  return true;
+}
+
+/** Adverbial particles of phrasal verbs. */
+const PARTICLES: ReadonlySet<string> = new Set(["up", "down", "out", "off", "over", "in", "on", "away", "back", "about", "around", "through"]);
+
+/**
+ * A phrasal verb of the original's own synset, the original followed by particles ("offer up" beside
+ * "offer", "evening out" beside "evening"): a thesaurus spinner outputs such entries as they stand, so
+ * containing the original is no sign of an added modifier. Compounds ("opera bouffe" for "bouffe"),
+ * hypernym, hyponym and similar links stay excluded.
+ */
+function phrasalSynonym(spun: readonly string[], original: readonly string[], sub: Substitution): boolean {
+  if (sub.relation !== "synonym" || (sub as { link?: string }).link !== "synset") return false;
+  if (!original.every((w, k) => spun[k] === w)) return false;
+  for (let k = original.length; k < spun.length; k++) if (!PARTICLES.has(spun[k])) return false;
   return true;
 }
 
@@ -208,6 +243,8 @@ interface Candidate {
   substitution: Substitution;
   choice: number;
   site: number;
+  /** Order before the cap: the lexicon's prior when it gives one, else the channel's choice score. */
+  rank: number;
 }
 
 /**
@@ -250,17 +287,18 @@ function candidatesFor(norms: string[], p: number, m: PhraseMatch, lexicon: Chan
     list = [];
     for (const sub of m.substitutions) {
       const outWords = sub.original.includes(" ") ? sub.original.split(" ") : [sub.original];
-      if (!plausibleSpin(spunWords, spunLemmas, outWords, lexicon)) continue;
+      if (!plausibleSpin(spunWords, spunLemmas, outWords, lexicon, sub)) continue;
       const ctx = { quoted: false, name: false, headline: false, spunLength: m.length, originalLength: outWords.length };
       const ids = outWords.map((w) => lm.id(w));
       let choice = channel.choice(sub, spun, ctx);
       choice -= channel.weights.frequency * Math.LN10 * Math.max(0, meanUnigram(lm, ids) - spunFreq);
-      list.push({ original: sub.original, ids, substitution: sub, choice, site: channel.siteProbability(sub.original, spun) });
+      if (outWords.length < spunWords.length && phrasalSynonym(spunWords, outWords, sub)) choice -= channel.weights.containedPhrase;
+      list.push({ original: sub.original, ids, substitution: sub, choice, site: channel.siteProbability(sub.original, spun), rank: choice });
     }
     // Keep the candidates a spinner most plausibly started from: the long tail of
     // unlikely table entries rarely wins and costs most of the decoding time.
     // Pairs of a learned site table are always kept: the site's own pages vouch for them.
-    list.sort((a, b) => b.site - a.site || b.choice - a.choice);
+    list.sort((a, b) => b.site - a.site || b.rank - a.rank);
     let keep = maxCandidates;
     while (keep < list.length && list[keep].site > 0) keep++;
     list.length = Math.min(list.length, keep);
