@@ -8,7 +8,10 @@
  * share a of the unprotected places o occurs. Against "the site writes what it means" (H0),
  * T changes the likelihood of exactly two kinds of place, so for every observed phrase w
  *   P(w | context, T) / P_LM(w | context) = (1 − a·[w ∈ dom T]) + Σ_{o: T(o) = w} a·P_LM(o | context) / P_LM(w | context)
- * (the language model read in the observed context, the two words after the place included).
+ * (the language model read in the observed context, the two words after the place included, its
+ * ratio lowered by SITE_RATIO_SHIFT nats: a trigram model mildly prefers many a word to the one
+ * written, and such weak preferences, summed over a site's places, would make pairs of any
+ * original the site never writes; the decoder reads the table with the same shift).
  * The site's log-likelihood ratio L(T) is the sum of the logs over its places. A pair o → s
  * gains where s stands in contexts that ask for o (over-use of s) and pays log(1 − a) for
  * every place the site writes o and leaves it (under-use of o): a word the site uses freely
@@ -20,7 +23,12 @@
  * original is kept (a table is a function); the table and a are re-estimated for a few rounds
  * (the E-step: each place's posterior of being spun from each table original; the M-step: T
  * and a). Candidates compete for the same places, so a reading that fits some contexts loses to
- * the original that fits all of them.
+ * the original that fits all of them; a second original for the same substitute needs strong
+ * evidence. Two refinements of the kept-use penalty: a place where the site writes o counts in
+ * full only in a paragraph that reads as spun (some pages are spun only in their first
+ * paragraphs), and a written o may itself be the output of another original the table does not
+ * hold yet, counted at that pair's current probability (soft EM), so an unfound chain
+ * (some → several) does not veto a true pair (several → respective).
  *
  * Output: a channel table of pairs with P(s | o) = a·P(o → s ∈ T), the expected number of
  * places spun by the pair, and the pages they are on. Candidates come from the lexicon (and
@@ -494,10 +502,6 @@ function english(tokens: Token[], lm: LanguageModel): boolean {
 
 function sigmoid(x: number): number {
   return 1 / (1 + Math.exp(-x));
-}
-
-function clamp(x: number, lo: number, hi: number): number {
-  return Math.min(hi, Math.max(lo, x));
 }
 
 function round(x: number): number {
