@@ -124,7 +124,7 @@ function buildSentence(
       if (!ok) continue;
       const factor = channel.positionFactor({ quoted, name, headline });
       const previous = p > 0 && words[p - 1].kind === "word" && indexes[p] - indexes[p - 1] === 1 ? norms[p - 1] : null;
-      for (const c of candidatesFor(norms, p, m, lexicon, lm, channel, options.maxCandidates)) {
+      for (const c of candidatesFor(norms, p, m, lexicon, lm, channel, options.poolCandidates ?? options.maxCandidates)) {
         // A link through a part of speech the spun word cannot have here is another sense's link.
         const pos = (c.substitution as { pos?: string }).pos;
         const choice = c.choice - channel.weights.posMismatch * posMismatch(pos, previous);
@@ -140,6 +140,11 @@ function buildSentence(
 export interface LatticeOptions {
   /** Candidate originals kept per place, best channel score first. */
   maxCandidates: number;
+  /**
+   * Candidates read in context per place before the cap (default maxCandidates): the screen then
+   * keeps the maxCandidates that fit their context best.
+   */
+  poolCandidates?: number;
   lmWeight: number;
   /**
    * A candidate is dropped when, read in the observed context, it scores this many nats
@@ -174,6 +179,7 @@ function dropHopeless(edges: Edge[][], lm: LanguageModel, options: LatticeOption
   };
   const identityCost = edges.map((list) => keepScore(list[0], SCREEN_RATE));
   const theirs = new Map<number, number>(); // span end → score of the observed words, per p
+  const margin = new Map<Edge, number>();
   for (let p = 0; p < n; p++) {
     const list = edges[p];
     if (list.length <= 1) continue;
@@ -192,10 +198,38 @@ function dropHopeless(edges: Edge[][], lm: LanguageModel, options: LatticeOption
         theirs.set(e.to, base);
       }
       const mine = score(e.ids, e.to, h2, h1) + changeScore(e, SCREEN_RATE);
-      if (mine > base - options.pruneMargin) keep.push(e);
+      if (mine > base - options.pruneMargin) {
+        keep.push(e);
+        margin.set(e, mine - base);
+      }
     }
+    if (options.poolCandidates !== undefined && options.poolCandidates > options.maxCandidates) capByContext(keep, margin, options.maxCandidates);
     edges[p] = keep;
   }
+}
+
+/**
+ * Keeps, per span, the `cap` candidates that score best in context (learned site pairs always):
+ * `list[0]` is the identity edge.
+ */
+function capByContext(list: Edge[], margin: Map<Edge, number>, cap: number): void {
+  const bySpan = new Map<number, Edge[]>();
+  for (let k = 1; k < list.length; k++) {
+    const e = list[k];
+    let g = bySpan.get(e.to);
+    if (g === undefined) bySpan.set(e.to, (g = []));
+    g.push(e);
+  }
+  const dropped = new Set<Edge>();
+  for (const g of bySpan.values()) {
+    if (g.length <= cap) continue;
+    g.sort((a, b) => b.site - a.site || (margin.get(b) ?? 0) - (margin.get(a) ?? 0));
+    for (let k = cap; k < g.length; k++) if (g[k].site <= 0) dropped.add(g[k]);
+  }
+  if (dropped.size === 0) return;
+  let w = 1;
+  for (let k = 1; k < list.length; k++) if (!dropped.has(list[k])) list[w++] = list[k];
+  list.length = w;
 }
 
 /**
@@ -243,8 +277,6 @@ interface Candidate {
   substitution: Substitution;
   choice: number;
   site: number;
-  /** Order before the cap: the lexicon's prior when it gives one, else the channel's choice score. */
-  rank: number;
 }
 
 /**
@@ -293,12 +325,12 @@ function candidatesFor(norms: string[], p: number, m: PhraseMatch, lexicon: Chan
       let choice = channel.choice(sub, spun, ctx);
       choice -= channel.weights.frequency * Math.LN10 * Math.max(0, meanUnigram(lm, ids) - spunFreq);
       if (outWords.length < spunWords.length && phrasalSynonym(spunWords, outWords, sub)) choice -= channel.weights.containedPhrase;
-      list.push({ original: sub.original, ids, substitution: sub, choice, site: channel.siteProbability(sub.original, spun), rank: choice });
+      list.push({ original: sub.original, ids, substitution: sub, choice, site: channel.siteProbability(sub.original, spun) });
     }
     // Keep the candidates a spinner most plausibly started from: the long tail of
     // unlikely table entries rarely wins and costs most of the decoding time.
     // Pairs of a learned site table are always kept: the site's own pages vouch for them.
-    list.sort((a, b) => b.site - a.site || b.rank - a.rank);
+    list.sort((a, b) => b.site - a.site || b.choice - a.choice);
     let keep = maxCandidates;
     while (keep < list.length && list[keep].site > 0) keep++;
     list.length = Math.min(list.length, keep);
