@@ -15,6 +15,7 @@ import { enqueueRun, redactUrl as redact, runWorker } from "../screen/queue.js";
 import type { ResultStore } from "../screen/types.js";
 import { readChannelTable } from "../decode/table.js";
 import { collect } from "./learned.js";
+import { DEFAULT_LEARN_MIN_PAGES, type SiteLearningEvent } from "../screen/site-tables.js";
 
 export const DEFAULT_RESULTS = "./results.db";
 
@@ -56,6 +57,8 @@ interface ScreenFlags {
   jobTimeout: number;
   progress: boolean;
   json?: boolean;
+  learn: boolean;
+  learnMinPages: number;
 }
 
 export function registerScreenCommands(program: Command): void {
@@ -73,6 +76,8 @@ export function registerScreenCommands(program: Command): void {
     .option("--threshold <p>", "pages scoring at least this count as spun in summaries", probability("--threshold"), DEFAULT_SPUN_THRESHOLD)
     .option("--queue <url>", "enqueue the batches on this PostgreSQL queue for `unspin worker` instead of screening here")
     .option("--job-timeout <seconds>", "queue: a batch not finished in this time is given to another worker", positiveInt("--job-timeout", 86_400), 900)
+    .option("--learn-min-pages <n>", "after the run, learn a channel table for each site with at least this many pages and re-restore its pages", positiveInt("--learn-min-pages", 1_000_000), DEFAULT_LEARN_MIN_PAGES)
+    .option("--no-learn", "no per-site tables after the run")
     .option("--no-progress", "no progress bar or progress lines")
     .option("--json", "print the final counts as JSON")
     .action(async (inputs: string[], flags: ScreenFlags) => {
@@ -102,7 +107,16 @@ export function registerScreenCommands(program: Command): void {
         };
         process.on("SIGINT", onSignal);
         try {
-          const done = await screenLocal(store, { ...settings, lm: flags.lm, channel: flags.channel, threads: flags.threads, signal: controller.signal, onProgress: bar?.update });
+          const onSiteLearning = (e: SiteLearningEvent | null) => {
+            if (!flags.progress) return;
+            bar?.stop();
+            if (e === null) process.stderr.write("unspin: every batch done; learning the tables of sites with enough pages\n");
+            else process.stderr.write(`unspin: site ${e.done}/${e.total}: ${e.site}: ${e.pairs > 0 ? `${e.pairs} substitution pair(s) learned from ${e.pages} pages; ${e.restored} pages re-restored` : `no table (${e.reason ?? "nothing learned"})`}\n`);
+          };
+          const done = await screenLocal(store, {
+            ...settings, lm: flags.lm, channel: flags.channel, threads: flags.threads, signal: controller.signal, onProgress: bar?.update,
+            learn: flags.learn, learnMinPages: flags.learnMinPages, onSiteLearning,
+          });
           bar?.stop();
           if (flags.json) process.stdout.write(JSON.stringify(done, null, 2) + "\n");
           else process.stderr.write(summaryLine(done, flags.out) + "\n");
@@ -116,7 +130,8 @@ export function registerScreenCommands(program: Command): void {
 
   program
     .command("worker")
-    .description("take screening batches from a PostgreSQL queue until stopped (run on any number of machines)")
+    // Site tables are learned after the run, on one machine: `screen --resume --out URL` once the workers are done.
+    .description("take screening batches from a PostgreSQL queue until stopped (run on any number of machines); then learn site tables with `screen --resume --out URL`")
     .requiredOption("--queue <url>", "the PostgreSQL queue `screen --queue` filled")
     .option("--out <location>", "results (normally the same postgres:// URL)")
     .option("--lm <path>", "language model (default: the bundled one)")
@@ -160,8 +175,9 @@ export function registerScreenCommands(program: Command): void {
         const run = await store.getRun();
         if (run === null) throw new InputError(`${flags.out} holds no screening run`);
         const summary = await store.summary({ spunThreshold: run.spunThreshold, maxSites: flags.sites, maxPages: flags.pages });
+        const siteTables = await store.siteTables();
         try {
-          writeFileSync(flags.output, renderReport(summary));
+          writeFileSync(flags.output, renderReport(summary, { siteTables }));
         } catch (e) {
           throw new UnspinError(`cannot write ${flags.output}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
         }
@@ -176,6 +192,9 @@ function summaryLine(p: ScreenProgress, out: string): string {
   const remaining = p.batchesTotal - p.batchesDone;
   return [
     `unspin: ${p.pages.toLocaleString("en-US")} pages screened, ${p.spun.toLocaleString("en-US")} spun (${pct(p.spun, p.pages)}), ${p.traced.toLocaleString("en-US")} traced to a source; ${p.problems.toLocaleString("en-US")} records not screened (see the report)`,
+    ...(p.siteLearning && p.siteLearning.sites > 0
+      ? [`unspin: site tables: ${p.siteLearning.sites} site${p.siteLearning.sites === 1 ? "" : "s"} with enough pages, ${p.siteLearning.learned} learned now (${p.siteLearning.withTable} with a table, ${p.siteLearning.restored.toLocaleString("en-US")} pages re-restored)${p.siteLearning.alreadyDone ? `, ${p.siteLearning.alreadyDone} done before` : ""}; see "unspin report"`]
+      : []),
     `unspin: this run: ${p.pagesThisRun.toLocaleString("en-US")} records at ${rate.toFixed(1)}/s; results in ${redact(out)}${remaining > 0 || !p.planned ? `; ${remaining} batches left: continue with "unspin screen --resume --out ${out}"` : ""}`,
   ].join("\n");
 }

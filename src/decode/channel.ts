@@ -75,6 +75,14 @@ export const DEFAULT_WEIGHTS: ChannelWeights = {
   headline: 0.1,
 };
 
+/**
+ * Nats by which a learned site pair's channel score is lowered, in the site learner and in the
+ * decoder alike: a trigram model mildly prefers many a word to the one written, so a place
+ * counts as spun from o only where the model prefers o clearly. One constant for both, so the
+ * decoder reads a table under the model it was learned with.
+ */
+export const SITE_RATIO_SHIFT = 2;
+
 /** What the decoder knows about the words of a span. */
 export interface SpanContext {
   quoted: boolean;

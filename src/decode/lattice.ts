@@ -7,7 +7,7 @@
 import type { Token } from "../text/tokenize.js";
 import { OOV_LOG_PROB, type LanguageModel } from "../model/lm.js";
 import type { PhraseMatch, Substitution } from "../lexicon/types.js";
-import type { Channel, ChannelLexicon } from "./channel.js";
+import { SITE_RATIO_SHIFT, type Channel, type ChannelLexicon } from "./channel.js";
 
 export interface Edge {
   /** Word positions [from, to) within the sentence. */
@@ -291,7 +291,7 @@ export function keepScore(edge: Pick<Edge, "factor" | "site">, rate: number): nu
 export function changeScore(edge: Pick<Edge, "factor" | "choice" | "site">, rate: number): number {
   const generic = Math.log(Math.min(0.95, rate * edge.factor)) + edge.choice;
   if (edge.site <= 0) return generic;
-  const site = Math.log(Math.min(0.95, edge.site * edge.factor));
+  const site = Math.log(Math.min(0.95, edge.site * edge.factor)) - SITE_RATIO_SHIFT;
   const hi = Math.max(generic, site);
   return hi + Math.log1p(Math.exp(Math.min(generic, site) - hi));
 }

@@ -30,7 +30,7 @@
 import type { LanguageModel } from "../model/lm.js";
 import { OOV_LOG_PROB } from "../model/lm.js";
 import { tokenize, type Token } from "../text/tokenize.js";
-import { Channel, DEFAULT_WEIGHTS, type ChannelLexicon } from "./channel.js";
+import { Channel, DEFAULT_WEIGHTS, SITE_RATIO_SHIFT, type ChannelLexicon } from "./channel.js";
 import { buildLattices, isNameLike, type SentenceLattice } from "./lattice.js";
 import { withLearned, type LearnedPair } from "./learned.js";
 import { slotCandidates, type SlotPair } from "./slot-candidates.js";
@@ -44,6 +44,8 @@ export interface SiteLearnOptions {
   rounds?: number;
   /** Propose originals the model predicts for out-of-place words (default true). */
   slotCandidates?: boolean;
+  /** Called once fitted with every candidate pair and its posterior log-odds (evaluation, diagnostics). */
+  onCandidates?: (pairs: Array<{ original: string; spun: string; logOdds: number; evidence: number; prior: number; penalty: number; kept: boolean; expected: number }>) => void;
   /** Called after reading the pages and after every round (progress). */
   onProgress?: (info: { stage: string; pairs: number; apply: number; milliseconds: number }) => void;
 }
@@ -69,15 +71,17 @@ export interface SiteLearnResult {
 export const SITE_DEFAULTS = {
   rounds: 4,
   lmWeight: 0.85,
-  maxCandidates: 24,
+  maxCandidates: 40,
   /** Wider than the decoder's: a pair the table makes likely may fit where the generic channel does not. */
-  pruneMargin: 7,
+  pruneMargin: 10,
   /** Prior log-odds that a candidate pair is in the table, before its channel score log q(s | o). */
   priorLogOdds: -2,
   /** Weight of the channel's log q(s | o) in the prior. */
   choiceWeight: 1,
   /** A pair is written when its expected spun places and pages reach these. */
-  minCount: 2,
+  minCount: 1.5,
+  /** A page counts for a pair when one of its places was spun by the pair with at least this posterior. */
+  pagePosterior: 0.25,
   minPages: 2,
   /** Fewer pages than this cannot show that a substitution recurs across articles. */
   minSitePages: 3,
@@ -85,13 +89,11 @@ export const SITE_DEFAULTS = {
   minTableShare: 0.01,
   initialApply: 0.8,
   /** Log-odds a second original of the same substitute needs. */
-  sharedSpunMargin: 8,
-  /**
-   * Nats taken off every place's LM preference for a candidate: a trigram model mildly prefers
-   * many a word to the one written, and such weak preferences, summed over a site's hundreds of
-   * places, would make a pair of any original the site never writes. Strong preferences count.
-   */
-  ratioShift: 2,
+  sharedSpunMargin: 20,
+  /** A paragraph reads as spun when the table explains this share of its words (at least one). */
+  spunParagraphShare: 0.02,
+  /** Weight of an original kept in a paragraph that does not read as spun. */
+  unspunParagraphWeight: 0.2,
   applyBounds: [0.3, 0.97] as const,
 } as const;
 
@@ -103,11 +105,14 @@ const RIGHT_CONTEXT = 2;
 interface Page {
   tokens: Token[];
   words: number;
+  /** Paragraph of each token, numbered across the site. */
+  paragraph: Int32Array;
 }
 
 /** A place where the observed phrase `spun` has candidate originals, with their log LM ratios. */
 interface Place {
   page: number;
+  paragraph: number;
   spun: number; // phrase id
   pairs: number[]; // pair ids
   ratios: number[]; // ln P_LM(o | ctx) − ln P_LM(spun | ctx), times the LM weight
@@ -120,7 +125,12 @@ interface Pair {
   prior: number;
   places: number[]; // place ids
   inTable: boolean;
+  /** Log-odds that the pair is in the table: evidence + prior + penalty. */
   gain: number;
+  /** Log-likelihood gain at its places, given the rest of the table. */
+  evidence: number;
+  /** What the site's own kept uses of the original cost any pair of it. */
+  penalty: number;
   expected: number;
   pages: number;
 }
@@ -129,12 +139,22 @@ export function learnSite(texts: Iterable<string>, options: SiteLearnOptions): S
   const t0 = performance.now();
   const lm = options.model;
   const pages: Page[] = [];
-  let read = 0;
+  let read = 0, paragraphs = 0;
   for (const text of texts) {
     read++;
     const tokens = tokenize(text);
     const words = tokens.filter((t) => t.kind === "word").length;
-    if (words >= 20 && english(tokens, lm)) pages.push({ tokens, words });
+    if (words < 20 || !english(tokens, lm)) continue;
+    const paragraph = new Int32Array(tokens.length);
+    let at = 0;
+    tokens.forEach((t, k) => {
+      // A blank line between tokens starts a paragraph.
+      if (k > 0 && /\n\s*\n/.test(text.slice(at, t.start))) paragraphs++;
+      paragraph[k] = paragraphs;
+      at = t.end;
+    });
+    paragraphs++;
+    pages.push({ tokens, words, paragraph });
   }
   const words = pages.reduce((s, p) => s + p.words, 0);
   const unigram = new Map<string, number>();
@@ -166,8 +186,11 @@ export function learnSite(texts: Iterable<string>, options: SiteLearnOptions): S
   const lexicon = withLearned(options.lexicon, [...seed, ...slots]);
   const channel = new Channel(DEFAULT_WEIGHTS);
   const scale = Math.LN10 * SITE_DEFAULTS.lmWeight;
-  // Unprotected places each phrase is written at (the places a spinner could have changed it).
+  // Unprotected places each phrase is written at (the places a spinner could have changed it),
+  // and the paragraph of each single word's place.
   const written = new Map<number, number>();
+  const occurrences: Array<{ phrase: number; paragraph: number }> = [];
+  const paragraphWords = new Int32Array(paragraphs);
   pages.forEach((page, pageIndex) => {
     const lattices = buildLattices(page.tokens, lexicon, lm, channel, {
       maxCandidates: SITE_DEFAULTS.maxCandidates, lmWeight: SITE_DEFAULTS.lmWeight, pruneMargin: SITE_DEFAULTS.pruneMargin,
@@ -176,7 +199,14 @@ export function learnSite(texts: Iterable<string>, options: SiteLearnOptions): S
       const observed = lattice.edges.map((list) => list[0].ids[0]);
       const n = observed.length;
       const free = lattice.tokens.map((k) => { const t = page.tokens[k]; return !t.quoted && !t.headline && !isNameLike(t); });
-      for (let p = 0; p < n; p++) if (free[p]) { const id = phraseId(page.tokens[lattice.tokens[p]].norm); written.set(id, (written.get(id) ?? 0) + 1); }
+      for (let p = 0; p < n; p++) {
+        const k = lattice.tokens[p];
+        paragraphWords[page.paragraph[k]]++;
+        if (!free[p]) continue;
+        const id = phraseId(page.tokens[k].norm);
+        written.set(id, (written.get(id) ?? 0) + 1);
+        occurrences.push({ phrase: id, paragraph: page.paragraph[k] });
+      }
       const h2 = (p: number) => (p >= 2 ? observed[p - 2] : p === 1 ? lm.bos : -1);
       const h1 = (p: number) => (p >= 1 ? observed[p - 1] : lm.bos);
       for (let p = 0; p < n; p++) {
@@ -189,7 +219,7 @@ export function learnSite(texts: Iterable<string>, options: SiteLearnOptions): S
           let at = base.get(e.to);
           if (at === undefined) {
             const spun = phraseId(spanText(page.tokens, lattice, p, e.to));
-            const place: Place = { page: pageIndex, spun, pairs: [], ratios: [] };
+            const place: Place = { page: pageIndex, paragraph: page.paragraph[lattice.tokens[p]], spun, pairs: [], ratios: [] };
             at = { place, index: places.length, lm: score(lm, observed.slice(p, e.to), observed, e.to, h2(p), h1(p)) };
             base.set(e.to, at);
             places.push(place);
@@ -199,9 +229,10 @@ export function learnSite(texts: Iterable<string>, options: SiteLearnOptions): S
           let id = pairIds.get(key);
           if (id === undefined) {
             pairIds.set(key, (id = pairs.length));
-            pairs.push({ id, original, spun: at.place.spun, prior: SITE_DEFAULTS.priorLogOdds + SITE_DEFAULTS.choiceWeight * Math.min(0, e.choice), places: [], inTable: false, gain: 0, expected: 0, pages: 0 });
+            pairs.push({ id, original, spun: at.place.spun, prior: SITE_DEFAULTS.priorLogOdds + SITE_DEFAULTS.choiceWeight * Math.min(0, e.choice), places: [], inTable: false, gain: 0, evidence: 0, penalty: 0, expected: 0, pages: 0 });
+            pairs[id].gain = pairs[id].prior;
           }
-          const r = (score(lm, e.ids, observed, e.to, h2(p), h1(p)) - at.lm) * scale - SITE_DEFAULTS.ratioShift;
+          const r = (score(lm, e.ids, observed, e.to, h2(p), h1(p)) - at.lm) * scale - SITE_RATIO_SHIFT;
           if (at.place.pairs.includes(id)) continue;
           at.place.pairs.push(id);
           at.place.ratios.push(r);
@@ -231,7 +262,7 @@ export function learnSite(texts: Iterable<string>, options: SiteLearnOptions): S
     // E: each place's likelihood ratio under the current table, and how much of each phrase's
     // written places the table explains as spun from something else.
     const lr = new Float64Array(places.length);
-    const explained = new Map<number, number>();
+    const paragraphSpun = new Float64Array(paragraphs);
     places.forEach((place, i) => {
       let x = inDomain.has(place.spun) ? 1 - apply : 1;
       let spunMass = 0;
@@ -242,11 +273,41 @@ export function learnSite(texts: Iterable<string>, options: SiteLearnOptions): S
         spunMass += m;
       }
       lr[i] = x;
-      if (spunMass > 0) explained.set(place.spun, (explained.get(place.spun) ?? 0) + spunMass / x);
+      if (spunMass > 0) {
+        paragraphSpun[place.paragraph] += spunMass / x;
+      }
     });
+    // Some pages are spun only in their first paragraphs: an original written in a paragraph
+    // the table does not touch says little about the table. Kept places count in full only in
+    // paragraphs that read as spun (after the first round, when there is a table to read by).
+    const weightOf = (paragraph: number): number =>
+      round === 0 || paragraphSpun[paragraph] >= Math.max(1, SITE_DEFAULTS.spunParagraphShare * paragraphWords[paragraph]) ? 1 : SITE_DEFAULTS.unspunParagraphWeight;
+    const keptWritten = new Map<number, number>();
+    for (const o of occurrences) keptWritten.set(o.phrase, (keptWritten.get(o.phrase) ?? 0) + weightOf(o.paragraph));
+    // A written o may itself be the spinner's output for another original, one the table does
+    // not hold yet: at o's places with candidates, each other pair counts with its current
+    // probability of being in the table (soft EM), so a chain the learner has not found
+    // (some → several while several → respective is being weighed) does not veto a true pair.
+    const keepLog = new Map<number, number>(); // phrase → Σ log P(kept place | o replaced) − log P(… | o kept)
+    const keepShare = new Map<number, number>(); // phrase → expected places where o was written and left
+    const placed = new Map<number, number>(); // phrase → weighted places with candidates
+    const logKeep = Math.log(1 - apply);
+    places.forEach((place) => {
+      let soft = 0;
+      for (let k = 0; k < place.pairs.length; k++) {
+        const pair = pairs[place.pairs[k]];
+        soft += apply * (pair.inTable ? 1 : sigmoid(pair.gain)) * Math.exp(Math.min(30, place.ratios[k]));
+      }
+      const w = weightOf(place.paragraph);
+      keepLog.set(place.spun, (keepLog.get(place.spun) ?? 0) + w * (Math.log(1 - apply + soft) - Math.log(1 + soft)));
+      keepShare.set(place.spun, (keepShare.get(place.spun) ?? 0) + (w * (1 - apply)) / (1 - apply + soft));
+      placed.set(place.spun, (placed.get(place.spun) ?? 0) + w);
+    });
+    const keptWithout = (id: number): number => Math.max(0, (keptWritten.get(id) ?? writtenCount(id)) - (placed.get(id) ?? 0));
+    const keptPenalty = (id: number): number => (keepLog.get(id) ?? 0) + keptWithout(id) * logKeep;
+    const keptCount = (id: number): number => (keepShare.get(id) ?? 0) + keptWithout(id);
     // M (table): each pair's gain given the rest of the table, plus its prior; the best
     // substitute of each original, when its posterior log-odds are positive.
-    const logKeep = Math.log(1 - apply);
     for (const pair of pairs) {
       let gain = 0;
       const m = (k: number, place: Place) => apply * Math.exp(Math.min(30, place.ratios[k]));
@@ -257,11 +318,11 @@ export function learnSite(texts: Iterable<string>, options: SiteLearnOptions): S
         const rest = pair.inTable ? lr[i] - mine : lr[i];
         gain += Math.log(rest + mine) - Math.log(rest);
       }
-      // Places the site writes the original and leaves it: unexplained by other pairs.
-      const kept = Math.max(0, writtenCount(pair.original) - (explained.get(pair.original) ?? 0));
-      const otherInTable = (byOriginal.get(pair.original) ?? []).some((id) => id !== pair.id && pairs[id].inTable);
-      if (!otherInTable) gain += kept * logKeep;
-      pair.gain = gain + pair.prior;
+      pair.evidence = gain;
+      // The places the site writes the original and leaves it weigh on every substitute of it
+      // alike: they decide whether the original is in the table, not which substitute it has.
+      pair.penalty = keptPenalty(pair.original);
+      pair.gain = gain + pair.prior + pair.penalty;
     }
     inDomain.clear();
     for (const ids of byOriginal.values()) {
@@ -292,12 +353,13 @@ export function learnSite(texts: Iterable<string>, options: SiteLearnOptions): S
       pair.expected = e.count;
       pair.pages = e.pages;
       spun += e.count;
-      kept += Math.max(0, writtenCount(pair.original) - (explained.get(pair.original) ?? 0));
+      kept += keptCount(pair.original);
     }
     if (spun > 0) apply = Math.min(SITE_DEFAULTS.applyBounds[1], Math.max(SITE_DEFAULTS.applyBounds[0], (spun + 1) / (spun + kept + 2)));
     options.onProgress?.({ stage: `round ${round + 1}`, pairs: pairs.filter((p) => p.inTable).length, apply, milliseconds: performance.now() - t0 });
   }
 
+  options.onCandidates?.(pairs.map((p) => ({ original: phrases[p.original], spun: phrases[p.spun], logOdds: p.gain, evidence: p.evidence, prior: p.prior, penalty: p.penalty, kept: p.inTable, expected: p.expected })));
   // 3. The table: pairs that recur, with P(s | o) = a·P(pair in the table).
   const out: LearnedPair[] = [];
   let explainedWords = 0;
@@ -339,7 +401,7 @@ function expectedSpun(pair: Pair, pairs: Pair[], places: Place[], apply: number,
     }
     const posterior = mine / x;
     count += posterior;
-    if (posterior >= 0.5) onPages.add(place.page);
+    if (posterior >= SITE_DEFAULTS.pagePosterior) onPages.add(place.page);
   }
   return { count, pages: onPages.size };
 }
@@ -428,6 +490,10 @@ function english(tokens: Token[], lm: LanguageModel): boolean {
     if (lm.id(t.norm) >= 0) known++;
   }
   return lower >= 12 && known / lower >= MIN_ENGLISH_SHARE;
+}
+
+function sigmoid(x: number): number {
+  return 1 / (1 + Math.exp(-x));
 }
 
 function clamp(x: number, lo: number, hi: number): number {

@@ -5,7 +5,7 @@
  */
 import { listScreenInputs } from "./inputs.js";
 import { readRecords } from "./records.js";
-import type { ResultStore, ScreenInput } from "./types.js";
+import type { PageRecord, RecordAddress, ResultStore, ScreenInput } from "./types.js";
 import { InputError } from "../errors.js";
 
 export interface PageTally {
@@ -27,33 +27,40 @@ export async function* inputPages(paths: string[], tally: PageTally = { pages: 0
 
 /** The pages a run screened for `site` (registrable domain), read back from their inputs. */
 export async function* sitePages(store: ResultStore, site: string, tally: PageTally = { pages: 0, problems: 0 }): AsyncGenerator<string> {
-  const wanted = new Map<string, number[]>();
-  for await (const r of store.results()) {
-    if (r.site !== site || r.status !== "ok") continue;
-    let list = wanted.get(r.input);
-    if (list === undefined) wanted.set(r.input, (list = []));
-    list.push(r.offset);
+  const results = await store.siteResults(site);
+  if (results.length === 0) throw new InputError(`the results in ${store.location} have no analysed page of the site "${site}"`);
+  for await (const { page } of pagesAt(results, tally)) if (page !== null) yield page.text;
+}
+
+/**
+ * Records re-read by address, in the order given (grouped by input): each address with its
+ * page, or null when it can no longer be read (the input moved, changed or was deleted since
+ * the run: counted as a problem).
+ */
+export async function* pagesAt<A extends RecordAddress>(addresses: readonly A[], tally: PageTally = { pages: 0, problems: 0 }): AsyncGenerator<{ address: A; page: PageRecord | null }> {
+  const byInput = new Map<string, A[]>();
+  for (const a of addresses) {
+    let list = byInput.get(a.input);
+    if (list === undefined) byInput.set(a.input, (list = []));
+    list.push(a);
   }
-  if (wanted.size === 0) throw new InputError(`the results in ${store.location} have no analysed page of the site "${site}"`);
-  for (const [path, offsets] of wanted) {
+  for (const [path, list] of byInput) {
     let input: ScreenInput | undefined;
     try {
       [input] = await listScreenInputs([path]);
     } catch {
-      tally.problems += offsets.length; // the input moved or was deleted since the run
-      continue;
+      input = undefined;
     }
-    if (input === undefined) continue;
-    for (const offset of offsets) {
-      let found = false;
-      for await (const item of readRecords(input, { start: offset, end: offset + 1 })) {
-        if (item.page !== undefined) {
-          found = true;
-          tally.pages++;
-          yield item.page.text;
+    for (const address of list) {
+      let page: PageRecord | null = null;
+      if (input !== undefined) {
+        for await (const item of readRecords(input, { start: address.offset, end: address.offset + 1 })) {
+          if (item.page !== undefined && item.page.offset === address.offset) page = item.page;
         }
       }
-      if (!found) tally.problems++;
+      if (page === null) tally.problems++;
+      else tally.pages++;
+      yield { address, page };
     }
   }
 }

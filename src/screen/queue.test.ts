@@ -86,6 +86,18 @@ test("3 workers on one queue, one SIGKILLed mid-batch: every record exactly once
   } finally {
     await store.close();
   }
+  // Workers do not learn site tables: a resume on one machine, once they are done, does.
+  const learn = cli(["screen", "--resume", "--out", url, "--threads", "1", "--learn-min-pages", "2", "--no-progress"]);
+  assert.equal(learn.status, 0, learn.stderr);
+  const learned = await openResultStore(url);
+  try {
+    const sites = await learned.sitesWithPages(2);
+    assert.ok(sites.length >= 1, "the crawl has sites of two pages or more");
+    assert.deepEqual((await learned.siteTables()).map((t) => t.site).sort(), sites.map((s) => s.site).sort());
+    assert.match(learn.stderr, new RegExp(`site tables: ${sites.length} sites? with enough pages, ${sites.length} learned now`));
+  } finally {
+    await learned.close();
+  }
   const report = cli(["report", "--out", url, "-o", path.join(dir, "r.html")]);
   assert.equal(report.status, 0, report.stderr);
 });

@@ -11,9 +11,9 @@ import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { chromium, type Browser, type Page } from "playwright-core";
 import { REPORT_CLIENT_JS } from "./report-client.js";
-import { CHART_SITES, SPANS_SHOWN, chartData, escapeHtml, jsonForScript, renderReport, safeHref, showBidi } from "./report.js";
+import { CHART_SITES, PAIRS_SHOWN, SPANS_SHOWN, chartData, escapeHtml, jsonForScript, renderReport, safeHref, showBidi } from "./report.js";
 import { mulberry32 } from "../spin/simulate.js";
-import { MAX_SPANS, type PageResult, type ScreenSpan, type ScreenSummary } from "./types.js";
+import { MAX_SPANS, type PageResult, type ScreenSpan, type ScreenSummary, type SiteTable } from "./types.js";
 import { CHROMIUM, available, missingChromium } from "../test-support/require.js";
 
 const CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
@@ -143,6 +143,27 @@ function plantHostile(s: ScreenSummary): void {
   s.problemReasons.push({ reason: h.comment, count: 3 }, { reason: h.attr, count: 2 });
 }
 
+/** Learned tables for the summary's sites: `pairs` each, the last site's empty; hostile strings in the first two. */
+function sampleTables(summary: ScreenSummary, pairs = 14, hostile = false): SiteTable[] {
+  const tables: SiteTable[] = summary.sites.map((site, k) => ({
+    site: site.site, reason: null, pages: site.pages, restored: site.pages, created: "2026-12-01T09:00:00.000Z",
+    pairs: Array.from({ length: pairs }, (_, i) => ({
+      original: SWAPS[i % SWAPS.length][1] + (i >= SWAPS.length ? ` ${i}` : ""), spun: SWAPS[i % SWAPS.length][0],
+      count: 100 - i * 3 - k, probability: 0.9 - i / 40, pages: 20 - i, source: i === 2 ? "traced" as const : "site" as const,
+    })),
+  }));
+  const last = tables[tables.length - 1];
+  last.pairs = [];
+  last.reason = "the pages do not read as spun by one table";
+  if (hostile) {
+    tables[0].pairs[0] = { ...tables[0].pairs[0], original: HOSTILE.img, spun: HOSTILE.closeScript };
+    tables[0].pairs[1] = { ...tables[0].pairs[1], original: HOSTILE.attr, spun: HOSTILE.separators };
+    tables[1].pairs = [];
+    tables[1].reason = HOSTILE.comment;
+  }
+  return tables;
+}
+
 const EMPTY: ScreenSummary = {
   run: null,
   counts: { pages: 0, problems: 0, spun: 0, traced: 0, batchesDone: 0, batchesTotal: 0, bytesDone: 0, bytesTotal: 0 },
@@ -190,8 +211,9 @@ test("jsonForScript: the block cannot be closed or bent, and parses back unchang
 
 test("renderReport: self-contained, strict CSP, deterministic, data block matches the charts", () => {
   const summary = sampleSummary({ ...TYPICAL, hostile: true });
-  const html = renderReport(summary, { generatedAt: GENERATED });
-  assert.equal(html, renderReport(summary, { generatedAt: GENERATED }), "same summary and date, same bytes");
+  const siteTables = sampleTables(summary, 14, true);
+  const html = renderReport(summary, { generatedAt: GENERATED, siteTables });
+  assert.equal(html, renderReport(summary, { generatedAt: GENERATED, siteTables }), "same summary and date, same bytes");
   const csp = /<meta http-equiv="Content-Security-Policy" content="([^"]+)">/.exec(html)?.[1];
   assert.ok(csp, "CSP meta tag");
   assert.match(csp, /^default-src 'none'; script-src 'sha256-[^']+' 'sha256-[^']+'; style-src 'sha256-[^']+'; img-src data:;/);
@@ -228,6 +250,16 @@ test("renderReport: a 1M-page summary (50 sites, 100 pages with 20 spans) stays 
   assert.equal(html.match(/ more spans, less confident, not shown/g)?.length, TYPICAL.worst);
   assert.equal(all.match(/<\/bdi><mark>/g)?.length, TYPICAL.worst * MAX_SPANS);
   assert.equal(html.match(/<tr><td class="site">/g)?.length, TYPICAL.sites + CHART_SITES, "sites table plus the chart's fallback table");
+  // With every site's learned table: its ten most frequent pairs each, and still a few hundred KB.
+  const learned = renderReport(summary, { generatedAt: GENERATED, siteTables: sampleTables(summary) });
+  const learnedKb = Buffer.byteLength(learned) / 1024;
+  t.diagnostic(`with 50 site tables: ${learnedKb.toFixed(0)} KB`);
+  assert.ok(learnedKb < kb + 150, `${learnedKb.toFixed(0)} KB`);
+  assert.equal(learned.match(/<tbody class="learned">/g)?.length, TYPICAL.sites);
+  const cells = (h: string) => h.match(/<td class="u">/g)?.length ?? 0;
+  assert.equal(cells(learned) - cells(html), 2 * PAIRS_SHOWN * (TYPICAL.sites - 1), "ten pairs of each non-empty table");
+  assert.equal(learned.match(/<td colspan="5" class="empty">no table: the pages do not read as spun by one table<\/td>/g)?.length, 1);
+  assert.equal(html.match(/Learned substitutions/g), null, "no section without tables");
 });
 
 test("renderReport: partial runs say so; an empty run renders", () => {
@@ -337,7 +369,7 @@ test("in chromium: offline, both charts drawn and painted, hostile strings stay 
   const summary = sampleSummary({ pages: 1_000_000, sites: 30, worst: 100, spans: 20, bins, emptyBins, hostile: true });
   const dir = mkdtempSync(join(tmpdir(), "unspin-report-"));
   const file = join(dir, "report.html");
-  writeFileSync(file, renderReport(summary, { generatedAt: GENERATED, title: "Report <b>test</b>" }));
+  writeFileSync(file, renderReport(summary, { generatedAt: GENERATED, title: "Report <b>test</b>", siteTables: sampleTables(summary, 12, true) }));
   const url = pathToFileURL(file).href;
   const expectedSites = chartData(summary).sites;
   assert.equal(expectedSites.length, CHART_SITES);
@@ -410,6 +442,8 @@ test("in chromium: offline, both charts drawn and painted, hostile strings stay 
       firstTitle: document.querySelector("tbody.page .title")?.textContent,
       marks: Array.from(document.querySelectorAll("tbody.page:first-of-type mark")).slice(0, 2).map((m) => m.textContent),
       reasons: Array.from(document.querySelectorAll("table.problems td.u")).map((td) => td.textContent),
+      learned: Array.from(document.querySelectorAll("tbody.learned:first-of-type td.u")).slice(0, 4).map((td) => td.textContent),
+      noTable: document.querySelectorAll("tbody.learned")[1]?.querySelector("td.empty")?.textContent,
     }));
     assert.equal(dom.scripts, 3);
     assert.equal(dom.styles, 1);
@@ -420,6 +454,8 @@ test("in chromium: offline, both charts drawn and painted, hostile strings stay 
     assert.equal(dom.firstTitle, HOSTILE.img);
     assert.deepEqual(dom.marks, [HOSTILE.svg, HOSTILE.style]);
     assert.ok(dom.reasons.includes(HOSTILE.comment) && dom.reasons.includes(HOSTILE.attr));
+    assert.deepEqual(dom.learned, [HOSTILE.img, HOSTILE.closeScript, HOSTILE.attr, HOSTILE.separators], "learned pairs shown as text");
+    assert.equal(dom.noTable, `no table: ${HOSTILE.comment}`);
     for (const s of [HOSTILE.closeScript, HOSTILE.img, HOSTILE.entity, HOSTILE_URL, showBidi(HOSTILE.bidi)]) assert.ok(dom.text.includes(s), `shown as text: ${s}`);
 
     assert.deepEqual(attempted, [], "no request beyond the file");

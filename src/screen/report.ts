@@ -15,7 +15,7 @@ import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { REPORT_CLIENT_JS } from "./report-client.js";
-import type { PageResult, ScreenSpan, ScreenSummary, SiteSummary } from "./types.js";
+import type { PageResult, ScreenSpan, ScreenSummary, SiteSummary, SiteTable } from "./types.js";
 
 export interface ReportOptions {
   /** Heading and document title; default "unspin screening report". */
@@ -24,7 +24,12 @@ export interface ReportOptions {
   generatedAt?: Date;
   /** Spans shown for each page, its most confident (default SPANS_SHOWN; MAX_SPANS shows all a page has). */
   spansPerPage?: number;
+  /** The run's learned site tables (`ResultStore.siteTables()`): shown for the sites the summary lists. */
+  siteTables?: readonly SiteTable[];
 }
+
+/** Learned substitutions shown per site: its most frequent, by places. */
+export const PAIRS_SHOWN = 10;
 
 /**
  * Spans shown for each page by default. Each costs about 200 bytes (two contexts of up to
@@ -138,7 +143,7 @@ export function renderReport(summary: ScreenSummary, opts: ReportOptions = {}): 
     renderHeader(summary, title, generated),
     renderFigures(summary),
     renderScores(summary, data),
-    renderSites(summary, data),
+    renderSites(summary, data, opts.siteTables ?? []),
     renderWorst(summary, Math.max(0, opts.spansPerPage ?? SPANS_SHOWN)),
     renderProblems(summary),
     `<footer><p>Made by unspin from the run's results database. Scores are calibrated probabilities that a page was machine-spun; a marked span is a word the model finds out of place, with the word it probably replaced. Charts drawn with uPlot (MIT licence, included in this file).</p></footer>`,
@@ -228,7 +233,7 @@ function renderScores(summary: ScreenSummary, data: ReportChartData): string {
   return lines.join("\n");
 }
 
-function renderSites(summary: ScreenSummary, data: ReportChartData): string {
+function renderSites(summary: ScreenSummary, data: ReportChartData, tables: readonly SiteTable[]): string {
   const lines = [`<section id="sites">`, `<h2>Sites</h2>`];
   if (summary.sites.length === 0) {
     lines.push(`<p class="empty">No analysed pages yet.</p>`, `</section>`);
@@ -249,9 +254,38 @@ function renderSites(summary: ScreenSummary, data: ReportChartData): string {
     `<table class="sites"><thead><tr><th>Site</th><th class="n">Pages</th><th class="n">Spun</th><th class="n">Traced</th><th class="n">Mean score</th></tr></thead><tbody>`,
     ...summary.sites.map(siteRow),
     `</tbody></table>`,
+    renderLearned(summary, tables),
     `</section>`,
   );
   return lines.join("\n");
+}
+
+/** Each listed site's learned table: its most frequent substitutions, or why it has none. */
+function renderLearned(summary: ScreenSummary, tables: readonly SiteTable[]): string {
+  const byName = new Map(tables.map((t) => [t.site, t]));
+  const shown = summary.sites.map((s) => byName.get(s.site)).filter((t): t is SiteTable => t !== undefined);
+  if (shown.length === 0) return "";
+  const rows = shown.map((t) => {
+    const name = esc(showBidi(t.site), CAP.site);
+    const about = `<div class="where">${fmtInt(t.pages)} pages learned from; ${fmtInt(t.pairs.length)} pair${t.pairs.length === 1 ? "" : "s"}; ${fmtInt(t.restored)} re-restored</div>`;
+    if (t.pairs.length === 0) {
+      return `<tbody class="learned"><tr><td class="site">${name}${about}</td><td colspan="5" class="empty">no table: ${esc(t.reason ?? "nothing learned", CAP.reason)}</td></tr></tbody>`;
+    }
+    const top = [...t.pairs].sort((a, b) => b.count - a.count).slice(0, PAIRS_SHOWN);
+    const pairRows = top.map((p, i) =>
+      `<tr>${i === 0 ? `<td class="site" rowspan="${top.length}">${name}${about}</td>` : ""}` +
+      `<td class="u">${esc(p.original, CAP.span)}</td><td class="u">${esc(p.spun, CAP.span)}</td>` +
+      `<td class="n">${p.probability === undefined || !Number.isFinite(p.probability) ? "—" : fmtScore(p.probability)}</td>` +
+      `<td class="n">${fmtInt(p.count)}</td><td class="n">${p.pages === undefined ? "—" : fmtInt(p.pages)}${p.source === "traced" ? ` <span class="count">traced</span>` : ""}</td></tr>`);
+    return `<tbody class="learned">${pairRows.join("")}</tbody>`;
+  });
+  return [
+    `<h3 id="learned">Learned substitutions</h3>`,
+    `<p class="note">For each site with enough pages, the spinner table learned from its pages (and from the substitutions of its pages traced to a source), with which its pages were re-restored: its ${PAIRS_SHOWN} most frequent substitutions, the wording <i>as written originally</i> and as the site publishes it, P(published | original), the places the table explains and the pages they are on.</p>`,
+    `<table class="learned"><thead><tr><th>Site</th><th>Original</th><th>Published</th><th class="n">P</th><th class="n">Places</th><th class="n">Pages</th></tr></thead>`,
+    ...rows,
+    `</table>`,
+  ].join("\n");
 }
 
 function siteRow(s: SiteSummary): string {
@@ -461,6 +495,7 @@ th { font-weight: 600; border-bottom-width: 2px; }
 .date { white-space: nowrap; }
 .kind { font-weight: 600; }
 tbody.page > tr:first-child > td { border-top: 2px solid var(--line); border-bottom: 0; }
+tbody.learned > tr:first-child > td { border-top: 2px solid var(--line); }
 tr.spans > td { padding-top: 0; }
 ol.spans { margin: 2px 0 10px; padding-left: 1.6em; font-size: .88rem; }
 ol.spans li { margin: 2px 0; }

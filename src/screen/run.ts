@@ -5,12 +5,17 @@
  * is deterministic and `addBatches` idempotent) and screens only batches not yet done; a done
  * batch's results were written in the same transaction that marked it done, so nothing is
  * lost and nothing counted twice whatever the moment of the interruption.
+ *
+ * When every batch is done, the site-learning pass (site-tables.ts) learns a table for each
+ * site with enough pages and re-restores the site's pages with it; a resumed run finishes the
+ * sites that pass had not reached.
  */
 import { readFileSync } from "node:fs";
 import { InputError, UnspinError } from "../errors.js";
 import { listScreenInputs } from "./inputs.js";
 import { ScreenPool, defaultThreads, type WorkerInit } from "./pool.js";
 import { planBatches } from "./records.js";
+import { learnSiteTables, type SiteLearningEvent, type SiteLearningSummary } from "./site-tables.js";
 import type { Batch, PageResult, ResultCounts, ResultStore, RunInfo, ScreenInput } from "./types.js";
 
 export const DEFAULT_RECORDS_PER_BATCH = 64;
@@ -91,6 +96,8 @@ export interface ScreenProgress extends ResultCounts {
   pagesThisRun: number;
   elapsedMs: number;
   failedBatches: number;
+  /** The site-learning pass, when it ran (every batch done, learning not turned off). */
+  siteLearning?: SiteLearningSummary;
 }
 
 export interface LocalOptions extends RunSettings {
@@ -100,8 +107,14 @@ export interface LocalOptions extends RunSettings {
   /** Worker threads; default one per core. */
   threads?: number;
   onProgress?: (p: ScreenProgress) => void;
-  /** Stop handing out batches (in-flight ones finish and are written). */
+  /** Stop handing out batches (in-flight ones finish and are written); stop learning between sites. */
   signal?: AbortSignal;
+  /** Learn per-site tables once every batch is done (default true; `--no-learn`). */
+  learn?: boolean;
+  /** Analysed pages a site needs for a table (`--learn-min-pages`). */
+  learnMinPages?: number;
+  /** Called before the site-learning pass, and after each site. */
+  onSiteLearning?: (e: SiteLearningEvent | null) => void;
 }
 
 /** Screen on this machine: plan, then screen every pending batch on a pool of threads. */
@@ -176,7 +189,21 @@ export async function screenLocal(store: ResultStore, opts: LocalOptions): Promi
     await Promise.allSettled(inFlight);
     await pool.close();
   }
-  const final: ScreenProgress = { ...(await store.counts(run.spunThreshold)), planned: run.planned, inputBytes, pagesThisRun, elapsedMs: performance.now() - t0, failedBatches: failures.length };
+  let siteLearning: SiteLearningSummary | undefined;
+  if (failures.length === 0 && opts.learn !== false && !opts.signal?.aborted && run.planned) {
+    const c = await store.counts(run.spunThreshold);
+    // Only a complete run: a site's table is learned from all of its pages, once.
+    if (c.batchesDone === c.batchesTotal) {
+      opts.onSiteLearning?.(null);
+      siteLearning = await learnSiteTables(store, {
+        minPages: opts.learnMinPages, lm: opts.lm, channel: opts.channel, sources: run.sources, signal: opts.signal, onSite: opts.onSiteLearning,
+      });
+    }
+  }
+  const final: ScreenProgress = {
+    ...(await store.counts(run.spunThreshold)), planned: run.planned, inputBytes, pagesThisRun, elapsedMs: performance.now() - t0, failedBatches: failures.length,
+    ...(siteLearning ? { siteLearning } : {}),
+  };
   if (failures.length > 0) {
     throw new UnspinError(`${failures.length} batch${failures.length === 1 ? "" : "es"} could not be screened (first: ${failures[0]}); the rest are stored: fix the cause and run "unspin screen --resume --out ${store.location}"`);
   }

@@ -17,6 +17,8 @@
  * JSONL files found inside a folder are inputs of their own.
  */
 
+import type { LearnedPair } from "../decode/learned.js";
+
 export interface RecordAddress {
   /** Input file as given on the command line (a path every worker can open). */
   input: string;
@@ -164,6 +166,26 @@ export interface ScreenSummary {
 }
 
 /**
+ * A site's learned channel table, stored with the run (`site_tables`): the spinner table the
+ * site-learning pass estimated from the site's own pages (and the substitutions of its traced
+ * pages), with which the site's pages were then re-restored. An empty table with a `reason` is
+ * stored too: the site was learned from and found clean (or too mixed), and is done.
+ */
+export interface SiteTable {
+  site: string;
+  /** The table (LearnedPair: original, spun, count, probability, pages, source), most places first. */
+  pairs: LearnedPair[];
+  /** Why the table is empty (or holds only the traced pairs), when the pages did not support one. */
+  reason: string | null;
+  /** Pages learned from. */
+  pages: number;
+  /** Pages whose results were re-restored with the table. */
+  restored: number;
+  /** ISO 8601 time the table was stored. */
+  created: string;
+}
+
+/**
  * Where screening results live. SQLite (one machine) and PostgreSQL (many) implement it and
  * pass the same contract tests. `completeBatch` is atomic and idempotent: a retried batch
  * (a worker died after writing, before acknowledging) writes nothing twice.
@@ -186,6 +208,18 @@ export interface ResultStore {
   completeBatch(batch: Batch, results: PageResult[]): Promise<{ written: number; skipped: number }>;
   counts(spunThreshold: number): Promise<ResultCounts>;
   summary(opts: { spunThreshold: number; bins?: number; maxSites?: number; maxPages?: number }): Promise<ScreenSummary>;
+  /** Sites with at least `minPages` analysed pages, by pages descending, then name. */
+  sitesWithPages(minPages: number): Promise<{ site: string; pages: number }[]>;
+  /** The analysed ("ok") results of one site, in (input, offset) order. */
+  siteResults(site: string): Promise<PageResult[]>;
+  /**
+   * In one transaction: store (or replace) the site's table and replace the analysis of the
+   * given results (words, score, spinRate, spans; keyed by (input, offset); results not stored
+   * are ignored). A site's table and its re-restored pages commit together or not at all.
+   */
+  putSiteTable(table: SiteTable, results: PageResult[]): Promise<{ updated: number }>;
+  /** Every stored site table, by site. */
+  siteTables(): Promise<SiteTable[]>;
   /** Every result in (input, offset) order, for export and tests. */
   results(): AsyncIterable<PageResult>;
   close(): Promise<void>;

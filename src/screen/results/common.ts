@@ -2,7 +2,7 @@
  * What the result store back ends share: the row form of a PageResult, summary assembly,
  * and the string rules both back ends apply so that they return the same values.
  */
-import type { PageResult, ScreenSpan, TraceMatch } from "../types.js";
+import type { PageResult, ScreenSpan, SiteTable, TraceMatch } from "../types.js";
 
 export const DEFAULT_BINS = 20;
 export const DEFAULT_MAX_SITES = 50;
@@ -117,4 +117,27 @@ export function checkSummaryOptions(opts: { bins?: number; maxSites?: number; ma
     if (!Number.isInteger(v) || v < (k === "bins" ? 1 : 0) || v > 1_000_000) throw new RangeError(`summary ${k} must be a whole number (got ${v})`);
   }
   return { bins, maxSites, maxPages };
+}
+
+/** A site table as the `site_tables` columns store it (both back ends): the pairs as JSON text. */
+export interface SiteTableRow {
+  site: string;
+  pairs: string;
+  reason: string | null;
+  pages: number;
+  restored: number;
+  created: string;
+}
+
+export function toSiteTableRow(t: SiteTable): SiteTableRow {
+  return { site: storedText(t.site), pairs: JSON.stringify(t.pairs), reason: storedText(t.reason), pages: t.pages, restored: t.restored, created: t.created };
+}
+
+export function fromSiteTableRow(r: SiteTableRow): SiteTable {
+  return { site: r.site, pairs: JSON.parse(r.pairs), reason: r.reason, pages: Number(r.pages), restored: Number(r.restored), created: r.created };
+}
+
+/** The columns a re-restoration replaces, keyed by (input, offset). */
+export function reanalysisRow(r: PageResult): { input: string; record_offset: number; words: number; score: number | null; spin_rate: number | null; spans: string } {
+  return { input: storedText(r.input), record_offset: r.offset, words: r.words, score: r.score, spin_rate: r.spinRate, spans: JSON.stringify(r.spans ?? []) };
 }

@@ -6,7 +6,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { UnspinError } from "../../errors.js";
-import type { Batch, PageResult, ResultStore, RunInfo, ScreenSpan } from "../types.js";
+import type { Batch, PageResult, ResultStore, RunInfo, ScreenSpan, SiteTable } from "../types.js";
 import { compareKeys, RESULTS_PAGE } from "./common.js";
 import { openResultStore, type OpenResultStoreOptions } from "./index.js";
 
@@ -271,6 +271,55 @@ export function resultStoreContract(name: string, open: () => Promise<ResultStor
     assert.equal(await s.isDone(bad), false, "not marked done");
     assert.equal((await s.counts(0.5)).pages, 9000, "none of its results stored");
     assert.equal((await collect(s)).length, 10_000);
+    await s.close();
+  });
+
+  t("site tables: learnable sites, a site's results, a table stored atomically with its re-restored pages, idempotently", async () => {
+    const s = await open();
+    const b = batch("/c/s.jsonl", 0);
+    const spunSite = Array.from({ length: 5 }, (_, i) => page("/c/s.jsonl", i * 100, { site: "spun.example", url: `https://spun.example/${i}`, score: 0.4 }));
+    const other = [page("/c/s.jsonl", 50, { site: "clean.example", score: 0.1 }), page("/c/s.jsonl", 60, { site: "clean.example", score: 0.2 })];
+    const traced = { docId: 3, extId: "d3", url: null, title: "Source", score: 0.9, kind: "spun" };
+    spunSite[1] = { ...spunSite[1], trace: traced };
+    await s.completeBatch(b, [...spunSite, ...other, problem("/c/s.jsonl", 700, "invalid UTF-8", "spun.example")]);
+    assert.deepEqual(await s.sitesWithPages(2), [{ site: "spun.example", pages: 5 }, { site: "clean.example", pages: 2 }]);
+    assert.deepEqual(await s.sitesWithPages(3), [{ site: "spun.example", pages: 5 }], "problems are not pages");
+    assert.deepEqual(await s.siteResults("spun.example"), spunSite);
+    assert.deepEqual(await s.siteResults("nobody.example"), []);
+    assert.deepEqual(await s.siteTables(), []);
+
+    const table: SiteTable = {
+      site: "spun.example", reason: null, pages: 5, restored: 5, created: "2026-12-04T11:00:00.000Z",
+      pairs: [
+        { original: "said", spun: "stated", count: 12.5, probability: 0.91, pages: 5, source: "site" },
+        { original: "eastern", spun: "japanese", count: 3, pages: 2, source: "traced" },
+      ],
+    };
+    // The re-restored results: new analysis, same addresses; a result not stored is ignored.
+    const redone = spunSite.map((r, i) => ({ ...r, score: 0.9, spinRate: 0.07, words: 260 + i, spans: [span("stated", 0.95)] }));
+    assert.deepEqual(await s.putSiteTable(table, [...redone, page("/c/s.jsonl", 99_999, { site: "spun.example" })]), { updated: 5 });
+    assert.deepEqual(await s.siteTables(), [table]);
+    assert.deepEqual(await s.siteResults("spun.example"), redone, "analysis replaced; url, site, trace kept");
+    assert.equal((await s.counts(0.5)).spun, 5);
+    // Again (a resumed pass): the same state, nothing twice.
+    assert.deepEqual(await s.putSiteTable(table, redone), { updated: 5 });
+    assert.deepEqual(await s.siteTables(), [table]);
+    // An empty table with its reason; tables come back by site.
+    const empty: SiteTable = { site: "clean.example", pairs: [], reason: "the pages do not read as spun", pages: 2, restored: 0, created: "2026-12-04T11:01:00.000Z" };
+    await s.putSiteTable(empty, []);
+    assert.deepEqual(await s.siteTables(), [empty, table]);
+    assert.deepEqual(await s.siteResults("clean.example"), other, "untouched");
+    // A failing write leaves neither the table nor any page changed.
+    const bad = { ...redone[0], words: null as unknown as number };
+    await assert.rejects(s.putSiteTable({ ...table, site: "spun.example", pages: 99 }, [redone[1], bad]));
+    assert.deepEqual(await s.siteTables(), [empty, table]);
+    const r = await reopen(s, {});
+    assert.deepEqual(await r.siteResults("spun.example"), redone);
+    await r.close();
+    const ro = await reopen(s, { readOnly: true });
+    assert.deepEqual(await ro.siteTables(), [empty, table]);
+    await assert.rejects(ro.putSiteTable(table, []), (e: Error) => e instanceof UnspinError && /read-only/.test(e.message));
+    await ro.close();
     await s.close();
   });
 

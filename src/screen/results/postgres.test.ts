@@ -48,7 +48,7 @@ t("default schema unspin_results beside a trace index in the same database; each
   const tables = await sql(url, "SELECT table_schema || '.' || table_name AS t FROM information_schema.tables WHERE table_schema LIKE 'unspin_%' ORDER BY 1");
   assert.deepEqual(tables.map((r) => r.t), [
     "unspin_index.channel", "unspin_index.doc_count", "unspin_index.docs", "unspin_index.meta", "unspin_index.postings", "unspin_index.store", "unspin_index.traces",
-    "unspin_results.batches", "unspin_results.meta", "unspin_results.results", "unspin_results.store",
+    "unspin_results.batches", "unspin_results.meta", "unspin_results.results", "unspin_results.site_tables", "unspin_results.store",
   ]);
   await assert.rejects(openResultStore(`${url}?schema=unspin_index`, { create: true }), is(/holds an unspin trace index, not a screening results store/));
   await assert.rejects(openStore(`${url}?schema=unspin_results`, { create: true }), is(/holds an unspin screening results store, not a trace index/));
@@ -66,7 +66,7 @@ t("clear errors: unreachable server, missing store, newer schema, bad schema nam
   await (await openResultStore(url, { create: true })).close();
   const schema = new URL(url).searchParams.get("schema");
   await sql(url, `UPDATE ${schema}.store SET schema_version = ${PG_RESULTS_SCHEMA_VERSION + 1}`);
-  await assert.rejects(openResultStore(url), is(/newer unspin \(schema 2, this one reads up to 1\)/));
+  await assert.rejects(openResultStore(url), is(/newer unspin \(schema 3, this one reads up to 2\)/));
   await assert.rejects(openResultStore(`${await database()}?schema=bad-name;drop`), is(/use letters, digits and _/));
   await assert.rejects(openResultStore("postgres://u:secret@127.0.0.1:1/x", { connectTimeoutMs: 2000 }),
     (e: Error) => !e.message.includes("secret"));
@@ -92,4 +92,21 @@ t("workers on four connections completing overlapping batches store each result 
   assert.equal(new Set(all.map((r) => r.offset)).size, 600);
   assert.deepEqual(await stores[1].pendingBatches(), []);
   await Promise.all(stores.map((s) => s.close()));
+});
+
+t("a version 1 store (before site tables) is migrated on open, its results kept", async () => {
+  const url = await fresh();
+  const s = await openResultStore(url, { create: true });
+  await s.completeBatch(batch("in", 0), [page("in", 0)]);
+  await s.close();
+  // Back to what version 1 wrote: no site_tables, schema_version 1.
+  const schema = new URL(url).searchParams.get("schema");
+  await sql(url, `DROP TABLE ${schema}.site_tables; UPDATE ${schema}.store SET schema_version = 1`);
+  const ro = openResultStore(url, { readOnly: true });
+  await assert.rejects(ro, is(/needs a schema upgrade \(v1 → v2\) but is open read-only/));
+  const m = await openResultStore(url);
+  assert.deepEqual(await collect(m), [page("in", 0)]);
+  assert.deepEqual(await m.siteTables(), []);
+  await m.close();
+  assert.deepEqual(await sql(url, `SELECT schema_version FROM ${schema}.store`), [{ schema_version: PG_RESULTS_SCHEMA_VERSION }]);
 });

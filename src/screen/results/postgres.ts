@@ -14,12 +14,13 @@ import {
   describePgError, ident, openPool, parsePgLocation, prepareSchema, transaction,
   type PgLocation, type PoolOptions, type SchemaSpec,
 } from "../../store/pg-common.js";
-import type { Batch, PageResult, ResultCounts, ResultStore, RunInfo, ScreenSummary } from "../types.js";
+import type { Batch, PageResult, ResultCounts, ResultStore, RunInfo, ScreenSummary, SiteTable } from "../types.js";
 import {
-  checkSummaryOptions, fromRow, groupReasons, histogram, RESULTS_PAGE, sortedRows, storedText, type ResultRow,
+  checkSummaryOptions, compareKeys, fromRow, fromSiteTableRow, groupReasons, histogram, reanalysisRow, RESULTS_PAGE, sortedRows, storedText,
+  toSiteTableRow, type ResultRow, type SiteTableRow,
 } from "./common.js";
 
-export const PG_RESULTS_SCHEMA_VERSION = 1;
+export const PG_RESULTS_SCHEMA_VERSION = 2;
 export const PG_RESULTS_DEFAULT_SCHEMA = "unspin_results";
 /** Rows per INSERT statement inside a batch's transaction (a few MB of JSON at most). */
 const ROWS_PER_INSERT = 1000;
@@ -46,6 +47,15 @@ const MIGRATIONS: SchemaSpec["migrations"] = [
       );
       CREATE INDEX results_site ON ${s}.results (site);
       CREATE INDEX results_score ON ${s}.results (score);
+    `);
+  },
+  // v2: the site-learning pass's tables, one per site learned (site_tables.ts).
+  async (c, s) => {
+    await c.query(`
+      CREATE TABLE ${s}.site_tables (
+        site text COLLATE "C" PRIMARY KEY, pairs text NOT NULL, reason text,
+        pages integer NOT NULL, restored integer NOT NULL, created text NOT NULL
+      );
     `);
   },
 ];
@@ -243,6 +253,50 @@ export class PostgresResultStore implements ResultStore {
         c.release();
       }
     });
+  }
+
+  sitesWithPages(minPages: number): Promise<{ site: string; pages: number }[]> {
+    return this.run(async () => {
+      const r = await this.pool.query<{ site: string; pages: string }>(
+        `SELECT site, count(*) AS pages FROM ${this.s}.results WHERE status = 'ok' AND site IS NOT NULL
+          GROUP BY site HAVING count(*) >= $1 ORDER BY count(*) DESC, site`, [minPages]);
+      return r.rows.map((x) => ({ site: x.site, pages: Number(x.pages) }));
+    });
+  }
+
+  siteResults(site: string): Promise<PageResult[]> {
+    return this.run(async () => (await this.pool.query<ResultRow>(
+      `SELECT * FROM ${this.s}.results WHERE site = $1 AND status = 'ok' ORDER BY input, record_offset`, [storedText(site)])).rows.map(fromRow));
+  }
+
+  putSiteTable(table: SiteTable, results: PageResult[]): Promise<{ updated: number }> {
+    return this.run(async () => {
+      this.mustWrite();
+      // Key order, as in completeBatch: concurrent writers lock rows in the same order.
+      const rows = results.map(reanalysisRow).sort((a, b) => compareKeys(a.input, b.input) || a.record_offset - b.record_offset);
+      return transaction(this.pool, async (c) => {
+        let updated = 0;
+        for (let k = 0; k < rows.length; k += ROWS_PER_INSERT) {
+          const res = await c.query(
+            `UPDATE ${this.s}.results AS r SET words = t.words, score = t.score, spin_rate = t.spin_rate, spans = t.spans::json
+               FROM json_to_recordset($1::json) AS t(input text, record_offset int8, words int4, score float8, spin_rate float8, spans text)
+              WHERE r.input = t.input AND r.record_offset = t.record_offset AND r.status = 'ok'`,
+            [JSON.stringify(rows.slice(k, k + ROWS_PER_INSERT))]);
+          updated += res.rowCount ?? 0;
+        }
+        const t = toSiteTableRow(table);
+        await c.query(
+          `INSERT INTO ${this.s}.site_tables (site, pairs, reason, pages, restored, created) VALUES ($1, $2, $3, $4, $5, $6)
+           ON CONFLICT (site) DO UPDATE SET pairs = excluded.pairs, reason = excluded.reason, pages = excluded.pages,
+             restored = excluded.restored, created = excluded.created`,
+          [t.site, t.pairs, t.reason, t.pages, t.restored, t.created]);
+        return { updated };
+      });
+    });
+  }
+
+  siteTables(): Promise<SiteTable[]> {
+    return this.run(async () => (await this.pool.query<SiteTableRow>(`SELECT * FROM ${this.s}.site_tables ORDER BY site`)).rows.map(fromSiteTableRow));
   }
 
   async *results(): AsyncIterable<PageResult> {

@@ -62,7 +62,7 @@ test("sqlite results: clear errors for missing, not SQLite, another program's, n
   const n = new Database(newer);
   n.pragma(`user_version = ${RESULTS_SCHEMA_VERSION + 1}`);
   n.close();
-  await assert.rejects(openResultStore(newer), is(/newer unspin \(schema 2, this one reads up to 1\)/));
+  await assert.rejects(openResultStore(newer), is(/newer unspin \(schema 3, this one reads up to 2\)/));
   const locked = path.join(dir, "locked.db");
   await (await openResultStore(locked, { create: true })).close();
   const holder = new Database(locked);
@@ -116,4 +116,22 @@ test("sqlite results: a writer killed with SIGKILL mid-run leaves every done bat
   // The run resumes: the pending batch (if the kill landed in one) completes.
   for (const b of await s.pendingBatches()) assert.equal((await s.completeBatch(b, [])).written, 0);
   await s.close();
+});
+
+test("sqlite results: a version 1 database (before site tables) is migrated on open, its results kept", async () => {
+  const file = path.join(tmp(), "v1.db");
+  const s = await openResultStore(file, { create: true });
+  await s.completeBatch(batch("in", 0), [page("in", 0)]);
+  await s.close();
+  // Back to what version 1 wrote: no site_tables, user_version 1.
+  const db = new Database(file);
+  db.exec("DROP TABLE site_tables");
+  db.pragma("user_version = 1");
+  db.close();
+  await assert.rejects(openResultStore(file, { readOnly: true }), (e: Error) => e instanceof UnspinError && /needs a schema upgrade \(v1 → v2\) but is open read-only/.test(e.message));
+  const m = await openResultStore(file);
+  assert.deepEqual(await collect(m), [page("in", 0)]);
+  assert.deepEqual(await m.siteTables(), []);
+  await m.close();
+  assert.equal(new Database(file, { readonly: true }).pragma("user_version", { simple: true }), RESULTS_SCHEMA_VERSION);
 });

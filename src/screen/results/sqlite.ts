@@ -12,14 +12,15 @@ import fs from "node:fs";
 import path from "node:path";
 import { InputError, UnspinError } from "../../errors.js";
 import { APPLICATION_ID as TRACE_APPLICATION_ID } from "../../store/sqlite.js";
-import type { Batch, PageResult, ResultCounts, ResultStore, RunInfo, ScreenSummary, SiteSummary } from "../types.js";
+import type { Batch, PageResult, ResultCounts, ResultStore, RunInfo, ScreenSummary, SiteSummary, SiteTable } from "../types.js";
 import {
-  checkSummaryOptions, fromRow, groupReasons, histogram, RESULTS_PAGE, sortedRows, storedText, type ResultRow,
+  checkSummaryOptions, compareKeys, fromRow, fromSiteTableRow, groupReasons, histogram, reanalysisRow, RESULTS_PAGE, sortedRows, storedText,
+  toSiteTableRow, type ResultRow, type SiteTableRow,
 } from "./common.js";
 
 /** "UNSR" */
 export const RESULTS_APPLICATION_ID = 0x554e5352;
-export const RESULTS_SCHEMA_VERSION = 1;
+export const RESULTS_SCHEMA_VERSION = 2;
 
 const MIGRATIONS: ((db: Database.Database) => void)[] = [
   (db) => {
@@ -41,6 +42,15 @@ const MIGRATIONS: ((db: Database.Database) => void)[] = [
       );
       CREATE INDEX results_site ON results (site);
       CREATE INDEX results_score ON results (score);
+    `);
+  },
+  // v2: the site-learning pass's tables, one per site learned (site_tables.ts).
+  (db) => {
+    db.exec(`
+      CREATE TABLE site_tables (
+        site TEXT PRIMARY KEY, pairs TEXT NOT NULL, reason TEXT,
+        pages INTEGER NOT NULL, restored INTEGER NOT NULL, created TEXT NOT NULL
+      ) WITHOUT ROWID;
     `);
   },
 ];
@@ -156,6 +166,14 @@ export class SqliteResultStore implements ResultStore {
       worst: db.prepare(`SELECT * FROM results WHERE status = 'ok' AND score IS NOT NULL
         ORDER BY score DESC, input, record_offset LIMIT ?`),
       reasons: db.prepare("SELECT reason, count(*) AS count FROM results WHERE status = 'problem' GROUP BY reason"),
+      learnable: db.prepare(`SELECT site, count(*) AS pages FROM results WHERE status = 'ok' AND site IS NOT NULL
+        GROUP BY site HAVING count(*) >= ? ORDER BY pages DESC, site`),
+      siteResults: db.prepare("SELECT * FROM results WHERE site = ? AND status = 'ok' ORDER BY input, record_offset"),
+      putSiteTable: db.prepare(`INSERT INTO site_tables (site, pairs, reason, pages, restored, created) VALUES (@site, @pairs, @reason, @pages, @restored, @created)
+        ON CONFLICT (site) DO UPDATE SET pairs = excluded.pairs, reason = excluded.reason, pages = excluded.pages, restored = excluded.restored, created = excluded.created`),
+      reanalyse: db.prepare(`UPDATE results SET words = @words, score = @score, spin_rate = @spin_rate, spans = @spans
+        WHERE input = @input AND record_offset = @record_offset AND status = 'ok'`),
+      siteTables: db.prepare("SELECT * FROM site_tables ORDER BY site"),
       firstPage: db.prepare(`SELECT * FROM results ORDER BY input, record_offset LIMIT ${RESULTS_PAGE}`),
       nextPage: db.prepare(`SELECT * FROM results WHERE (input, record_offset) > (?, ?) ORDER BY input, record_offset LIMIT ${RESULTS_PAGE}`),
     };
@@ -254,6 +272,32 @@ export class SqliteResultStore implements ResultStore {
         };
       }).deferred();
     });
+  }
+
+  sitesWithPages(minPages: number): Promise<{ site: string; pages: number }[]> {
+    return this.run(() => this.stmts.learnable.all(minPages) as { site: string; pages: number }[]);
+  }
+
+  siteResults(site: string): Promise<PageResult[]> {
+    return this.run(() => (this.stmts.siteResults.all(storedText(site)) as ResultRow[]).map(fromRow));
+  }
+
+  putSiteTable(table: SiteTable, results: PageResult[]): Promise<{ updated: number }> {
+    return this.run(() => {
+      this.mustWrite();
+      const rows = results.map(reanalysisRow).sort((a, b) => compareKeys(a.input, b.input) || a.record_offset - b.record_offset);
+      const { putSiteTable, reanalyse } = this.stmts;
+      return this.db.transaction(() => {
+        let updated = 0;
+        for (const r of rows) updated += reanalyse.run(r).changes;
+        putSiteTable.run(toSiteTableRow(table));
+        return { updated };
+      }).immediate();
+    });
+  }
+
+  siteTables(): Promise<SiteTable[]> {
+    return this.run(() => (this.stmts.siteTables.all() as SiteTableRow[]).map(fromSiteTableRow));
   }
 
   async *results(): AsyncIterable<PageResult> {
