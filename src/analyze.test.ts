@@ -89,8 +89,8 @@ test("the README example: substitutions restored, and no wrong edit reported at 
     s.substitutions.some((sub) => sub.start === e.start && sub.end === e.end && sub.original.toLowerCase() === e.replacement.toLowerCase());
   const restored = r.edits.filter(right).length;
   const wrong = r.edits.filter((e) => !right(e));
-  // README, Quick start: 11 of 19 restored, no wrong edit.
-  assert.ok(restored >= 11, `restored ${restored} of ${s.substitutions.length}`);
+  // README, Quick start: 12 of 19 restored, 1 wrong edit (at 0.17; issue 12: at least 12 with at most 1 wrong).
+  assert.ok(restored >= 12, `restored ${restored} of ${s.substitutions.length}`);
   assert.ok(wrong.length <= 1, `wrong: ${wrong.map((e) => `${e.text}->${e.replacement}`).join(", ")}`);
   for (const e of wrong) assert.ok(e.confidence < 0.85, `wrong edit ${e.text} -> ${e.replacement} at ${e.confidence}`);
 });

@@ -142,7 +142,7 @@ export interface EditCandidate {
   made: boolean;
 }
 
-export const DEFAULTS = { lmWeight: 0.85, beam: 5, maxCandidates: 16, poolCandidates: 40, poolFit: -1, poolFrequency: 0.3, pruneMargin: 4, minConfidence: 0.65, minCalibratedConfidence: 0.5, confidenceFloor: 0, softRate: false, minChangeProbability: 0.9, rateIterations: 2, scorePower: 3, rateBeam: 2, initialRate: 0.1 } as const;
+export const DEFAULTS = { lmWeight: 0.85, beam: 5, maxCandidates: 16, poolCandidates: 40, poolFit: -1, poolFrequency: 0.3, pruneMargin: 4, minConfidence: 0.65, minCalibratedConfidence: 0.5, confidenceFloor: 0, softRate: true, minChangeProbability: 0.9, rateIterations: 2, scorePower: 3, rateBeam: 2, initialRate: 0.1 } as const;
 
 /** Beta prior on the spin rate: (a pseudo-changes) / (a + b pseudo-words). */
 const RATE_PRIOR = { changed: 1, unchanged: 30 };
