@@ -44,6 +44,7 @@ if (existsSync(SEED + ".spun.txt")) {
       if (e === undefined || e.replacement.toLowerCase() !== x.original.toLowerCase()) console.log(`   seed ${x.spun} <- ${x.original}: ${e === undefined ? "kept" : `${e.text} -> ${e.replacement} (${e.confidence})`}`);
     }
     for (const e of sr.edits) if (!subs.some((x) => e.start < x.end && e.end > x.start)) console.log(`   false ${e.text} -> ${e.replacement} (${e.confidence})`);
+    for (const e of sr.edits) if (subs.some((x) => e.start < x.end && e.end > x.start && e.replacement.toLowerCase() === x.original.toLowerCase())) console.log(`   seed + ${e.text} -> ${e.replacement} (${e.confidence})`);
   }
 }
 const i = process.argv.indexOf("--clean");

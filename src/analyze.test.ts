@@ -69,14 +69,15 @@ test("a real spun page (the seed): high score, most substitutions restored, few 
   // Changes whose raw posterior is below minConfidence and whose calibrated confidence is below
   // minCalibratedConfidence are made only where the words as written are very unlikely ("have
   // been" read as "were" or "are"); without that rule they are not made at all.
+  // (Read without the confidence floor, which holds back the weakest of them.)
   const candidates: EditCandidate[] = [];
-  const again = analyze(text, { onCandidate: (c) => candidates.push(c) });
-  assert.deepEqual(again.edits, r.edits);
+  const again = analyze(text, { confidenceFloor: 0, onCandidate: (c) => candidates.push(c) });
+  assert.equal(analyze(text, { onCandidate: () => {} }).edits.length, r.edits.length);
   const shared = candidates.filter((c) => c.made && c.evidence.posterior < DEFAULTS.minConfidence && c.confidence < DEFAULTS.minCalibratedConfidence);
   assert.ok(shared.length > 0, "the seed has changes whose evidence several originals share");
   for (const c of shared) assert.ok(c.evidence.asWritten <= 1 - DEFAULTS.minChangeProbability, `${c.text} -> ${c.replacement}: as written ${c.evidence.asWritten}`);
-  const strict = analyze(text, { minChangeProbability: 1.01 });
-  assert.equal(strict.edits.length, r.edits.length - shared.length);
+  const strict = analyze(text, { confidenceFloor: 0, minChangeProbability: 1.01 });
+  assert.equal(strict.edits.length, again.edits.length - shared.length);
 });
 
 test("the README example: substitutions restored, and no wrong edit reported at 85 % or more", () => {
@@ -88,8 +89,8 @@ test("the README example: substitutions restored, and no wrong edit reported at 
     s.substitutions.some((sub) => sub.start === e.start && sub.end === e.end && sub.original.toLowerCase() === e.replacement.toLowerCase());
   const restored = r.edits.filter(right).length;
   const wrong = r.edits.filter((e) => !right(e));
-  // README, Quick start: 7 of 19 restored, no wrong edit.
-  assert.ok(restored >= 7, `restored ${restored} of ${s.substitutions.length}`);
+  // README, Quick start: 12 of 19 restored, 1 wrong edit (at 0.17; issue 12: at least 12 with at most 1 wrong).
+  assert.ok(restored >= 12, `restored ${restored} of ${s.substitutions.length}`);
   assert.ok(wrong.length <= 1, `wrong: ${wrong.map((e) => `${e.text}->${e.replacement}`).join(", ")}`);
   for (const e of wrong) assert.ok(e.confidence < 0.85, `wrong edit ${e.text} -> ${e.replacement} at ${e.confidence}`);
 });

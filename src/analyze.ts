@@ -87,6 +87,15 @@ export interface AnalyzeOptions {
   beam?: number;
   /** Candidate originals kept per place, best channel score first. */
   maxCandidates?: number;
+  /** Candidates per place read in context before the cap keeps the maxCandidates that fit best. */
+  poolCandidates?: number;
+  /**
+   * Candidates beyond the first maxCandidates are read only where the words as written score this
+   * many nats (at lmWeight) below their context-free score: where they are out of place.
+   */
+  poolFit?: number;
+  /** Extra frequency penalty on those pooled candidates that are more common than the words as written. */
+  poolFrequency?: number;
   /** Candidates scoring this many nats below the observed words in context are not decoded. */
   pruneMargin?: number;
   /** Decodes (narrow beam, width rateBeam) spent fitting the spin rate. */
@@ -133,7 +142,7 @@ export interface EditCandidate {
   made: boolean;
 }
 
-export const DEFAULTS = { lmWeight: 0.85, beam: 5, maxCandidates: 16, pruneMargin: 4, minConfidence: 0.65, minCalibratedConfidence: 0.5, confidenceFloor: 0, minChangeProbability: 0.9, rateIterations: 2, scorePower: 3, rateBeam: 2, initialRate: 0.1 } as const;
+export const DEFAULTS = { lmWeight: 0.85, beam: 5, maxCandidates: 16, poolCandidates: 40, poolFit: -1, poolFrequency: 0.3, pruneMargin: 4, minConfidence: 0.65, minCalibratedConfidence: 0.5, confidenceFloor: 0, softRate: true, minChangeProbability: 0.9, rateIterations: 2, scorePower: 3, rateBeam: 2, initialRate: 0.1 } as const;
 
 /** Beta prior on the spin rate: (a pseudo-changes) / (a + b pseudo-words). */
 const RATE_PRIOR = { changed: 1, unchanged: 30 };
@@ -158,6 +167,9 @@ export function analyze(text: string, options: AnalyzeOptions = {}): AnalysisRes
   assertEnglish(tokens, lm);
   const lattices = buildLattices(tokens, lexicon, lm, channel, {
     maxCandidates: options.maxCandidates ?? DEFAULTS.maxCandidates,
+    poolCandidates: options.poolCandidates ?? DEFAULTS.poolCandidates,
+    poolFit: options.poolFit ?? DEFAULTS.poolFit,
+    poolFrequency: options.poolFrequency ?? DEFAULTS.poolFrequency,
     lmWeight,
     pruneMargin: options.pruneMargin ?? DEFAULTS.pruneMargin,
   });
@@ -187,7 +199,7 @@ export function analyze(text: string, options: AnalyzeOptions = {}): AnalysisRes
   for (let it = 0; it < (options.rateIterations ?? DEFAULTS.rateIterations); it++) {
     narrow = decodeAll(fitted, rateBeam);
     let changed = 0;
-    if (options.softRate ?? false) {
+    if (options.softRate ?? DEFAULTS.softRate) {
       for (let s = 0; s < lattices.length; s++) changed += unchanged(narrow[s]) && !hasAlternatives(lattices[s]) ? 0 : expectedChanges(lattices[s], narrow[s], lm, { rate: fitted, lmWeight, beam: rateBeam });
     } else {
       for (const d of narrow) for (const e of d.path) if (e.original !== null) changed += e.to - e.from;

@@ -27,6 +27,8 @@ export interface Edge {
   site: number;
   /** Position multiplier of the spin rate over the span. */
   factor: number;
+  /** Beyond the channel's first maxCandidates for its phrase: read only where the words as written are out of place. */
+  pooled?: boolean;
 }
 
 export interface SentenceLattice {
@@ -124,11 +126,18 @@ function buildSentence(
       if (!ok) continue;
       const factor = channel.positionFactor({ quoted, name, headline });
       const previous = p > 0 && words[p - 1].kind === "word" && indexes[p] - indexes[p - 1] === 1 ? norms[p - 1] : null;
-      for (const c of candidatesFor(norms, p, m, lexicon, lm, channel, options.maxCandidates)) {
+      for (const c of candidatesFor(norms, p, m, lexicon, lm, channel, options.poolCandidates ?? options.maxCandidates)) {
         // A link through a part of speech the spun word cannot have here is another sense's link.
         const pos = (c.substitution as { pos?: string }).pos;
         const choice = c.choice - channel.weights.posMismatch * posMismatch(pos, previous);
-        list.push({ from: p, to, ids: c.ids, original: c.original, substitution: c.substitution, choice, site: c.site, factor });
+        const edge: Edge = { from: p, to, ids: c.ids, original: c.original, substitution: c.substitution, choice, site: c.site, factor };
+        if (c.rank >= options.maxCandidates && c.site <= 0) {
+          edge.pooled = true;
+          // Pooled-in candidates far more common than the words as written pay the frequency
+          // penalty again: the language model alone prefers common words.
+          edge.choice -= (options.poolFrequency ?? 0) * Math.LN10 * Math.max(0, meanUnigram(lm, c.ids) - meanUnigram(lm, norms.slice(p, to).map((w) => lm.id(w))));
+        }
+        list.push(edge);
       }
       for (let q = p; q < to; q++) eligible[q] = true;
     }
@@ -140,6 +149,19 @@ function buildSentence(
 export interface LatticeOptions {
   /** Candidate originals kept per place, best channel score first. */
   maxCandidates: number;
+  /**
+   * Candidates read in context per place before the cap (default maxCandidates): the screen then
+   * keeps the maxCandidates that fit their context best.
+   */
+  poolCandidates?: number;
+  /**
+   * Candidates beyond the channel's first maxCandidates (pooled) are read only where the words as
+   * written are out of place: their screen score in context is below their context-free
+   * (unigram) score plus this many nats (default 0; words the model does not know always).
+   */
+  poolFit?: number;
+  /** Extra frequency penalty (weight per log10 of unigram ratio) on pooled candidates more common than the words as written. */
+  poolFrequency?: number;
   lmWeight: number;
   /**
    * A candidate is dropped when, read in the observed context, it scores this many nats
@@ -174,6 +196,9 @@ function dropHopeless(edges: Edge[][], lm: LanguageModel, options: LatticeOption
   };
   const identityCost = edges.map((list) => keepScore(list[0], SCREEN_RATE));
   const theirs = new Map<number, number>(); // span end → score of the observed words, per p
+  const outOfPlace = new Map<number, boolean>(); // span end → the observed words fit their context worse than no context
+  const unigram = (w: number): number => (w < 0 ? OOV_LOG_PROB : lm.unigram(w));
+  const margin = new Map<Edge, number>();
   for (let p = 0; p < n; p++) {
     const list = edges[p];
     if (list.length <= 1) continue;
@@ -188,14 +213,50 @@ function dropHopeless(edges: Edge[][], lm: LanguageModel, options: LatticeOption
       let base = theirs.get(e.to);
       if (base === undefined) {
         base = score(observed.slice(p, e.to), e.to, h2, h1);
+        // Out of place: the words as written (and the word after them) are less likely in their
+        // context than on their own: P(w | context) < P(w), summed over the screened words; and
+        // words the model does not know.
+        let alone = 0, unknown = false;
+        for (let q = p, end = Math.min(n, e.to + SCREEN_CONTEXT); q < end; q++) alone += unigram(observed[q]);
+        for (let q = p; q < e.to; q++) unknown ||= observed[q] < 0;
+        outOfPlace.set(e.to, unknown || base < alone * scale + (options.poolFit ?? 0));
         for (let q = p; q < e.to; q++) base += identityCost[q];
         theirs.set(e.to, base);
       }
+      if (e.pooled === true && !(outOfPlace.get(e.to) ?? false)) continue;
       const mine = score(e.ids, e.to, h2, h1) + changeScore(e, SCREEN_RATE);
-      if (mine > base - options.pruneMargin) keep.push(e);
+      if (mine > base - options.pruneMargin) {
+        keep.push(e);
+        margin.set(e, mine - base);
+      }
     }
+    if (options.poolCandidates !== undefined && options.poolCandidates > options.maxCandidates) capByContext(keep, margin, options.maxCandidates);
     edges[p] = keep;
   }
+}
+
+/**
+ * Keeps, per span, the `cap` candidates that score best in context (learned site pairs always):
+ * `list[0]` is the identity edge.
+ */
+function capByContext(list: Edge[], margin: Map<Edge, number>, cap: number): void {
+  const bySpan = new Map<number, Edge[]>();
+  for (let k = 1; k < list.length; k++) {
+    const e = list[k];
+    let g = bySpan.get(e.to);
+    if (g === undefined) bySpan.set(e.to, (g = []));
+    g.push(e);
+  }
+  const dropped = new Set<Edge>();
+  for (const g of bySpan.values()) {
+    if (g.length <= cap) continue;
+    g.sort((a, b) => b.site - a.site || (margin.get(b) ?? 0) - (margin.get(a) ?? 0));
+    for (let k = cap; k < g.length; k++) if (g[k].site <= 0) dropped.add(g[k]);
+  }
+  if (dropped.size === 0) return;
+  let w = 1;
+  for (let k = 1; k < list.length; k++) if (!dropped.has(list[k])) list[w++] = list[k];
+  list.length = w;
 }
 
 /**
@@ -243,7 +304,7 @@ interface Candidate {
   substitution: Substitution;
   choice: number;
   site: number;
-  /** Order before the cap: the lexicon's prior when it gives one, else the channel's choice score. */
+  /** Place in the channel's order for its phrase (0: best). */
   rank: number;
 }
 
@@ -293,15 +354,16 @@ function candidatesFor(norms: string[], p: number, m: PhraseMatch, lexicon: Chan
       let choice = channel.choice(sub, spun, ctx);
       choice -= channel.weights.frequency * Math.LN10 * Math.max(0, meanUnigram(lm, ids) - spunFreq);
       if (outWords.length < spunWords.length && phrasalSynonym(spunWords, outWords, sub)) choice -= channel.weights.containedPhrase;
-      list.push({ original: sub.original, ids, substitution: sub, choice, site: channel.siteProbability(sub.original, spun), rank: choice });
+      list.push({ original: sub.original, ids, substitution: sub, choice, site: channel.siteProbability(sub.original, spun), rank: 0 });
     }
     // Keep the candidates a spinner most plausibly started from: the long tail of
     // unlikely table entries rarely wins and costs most of the decoding time.
     // Pairs of a learned site table are always kept: the site's own pages vouch for them.
-    list.sort((a, b) => b.site - a.site || b.rank - a.rank);
+    list.sort((a, b) => b.site - a.site || b.choice - a.choice);
     let keep = maxCandidates;
     while (keep < list.length && list[keep].site > 0) keep++;
     list.length = Math.min(list.length, keep);
+    list.forEach((c, k) => (c.rank = k));
     if (cache.size > 200_000) cache.clear(); // bounded: a screening run sees an open vocabulary
     cache.set(spun, list);
   }
