@@ -59,4 +59,11 @@ test("the model proposes originals beyond the thesaurus for out-of-place words",
   ].map((t) => tokenize(t));
   const pairs = slotCandidates(pages, model);
   assert.ok(pairs.some((p) => p.spun === "japanese" && p.original === "eastern"), JSON.stringify(pairs.slice(0, 10)));
+  // Phrases too: a spun phrase read as one slot, and originals of two words.
+  const phrases = slotCandidates([
+    "He went back to the town the place he was born.",
+    "She returned to the house the place she grew up.",
+    "They visited the city the place they first met.",
+  ].map((t) => tokenize(t)), model, { maxSpun: 2 });
+  assert.ok(phrases.some((p) => p.spun === "the place" && p.original === "where"), JSON.stringify(phrases.filter((p) => p.spun.includes(" ")).slice(0, 10)));
 });
