@@ -217,12 +217,16 @@ class LexiconImpl implements Lexicon {
     this.usageCache = new Int32Array(art.lemmaCount).fill(-1);
 
     // Phrase table.
-    for (const line of this.d.phrases.split("\n")) {
+    // Indexed loops, no destructuring: this runs at every start, before the code is optimised.
+    const phraseLines = this.d.phrases.split("\n");
+    for (let i = 0; i < phraseLines.length; i++) {
+      const line = phraseLines[i];
       if (!line) continue;
-      const [original, spun, relation, pos, dir, observed] = line.split("\t");
-      const row: PhraseRow = { original, spun, relation: relation as Relation, pos: pos as Pos | "-", observed: Number(observed) };
+      const f = line.split("\t");
+      const original = f[0], spun = f[1];
+      const row: PhraseRow = { original, spun, relation: f[2] as Relation, pos: f[3] as Pos | "-", observed: Number(f[5]) };
       this.addRow(row);
-      if (dir === "<>") this.addRow({ ...row, original: spun, spun: original, observed: 0 });
+      if (f[4] === "<>") this.addRow({ ...row, original: spun, spun: original, observed: 0 });
     }
     for (const line of this.d.observed.split("\n")) {
       if (!line) continue;
@@ -789,7 +793,7 @@ class LexiconImpl implements Lexicon {
 let defaultLexicon: Lexicon | undefined;
 
 /**
- * Load a lexicon artifact. Without a path: the shipped `src/lexicon/data/lexicon.bin.gz`
+ * Load a lexicon artifact. Without a path: the shipped `src/lexicon/data/lexicon.bin`
  * (resolved relative to this module, so it works from src/ and dist/), loaded once and cached.
  */
 export function loadLexicon(path?: string | URL): Lexicon {
