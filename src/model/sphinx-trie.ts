@@ -2,10 +2,11 @@
  * Reader for the CMU Sphinx "Trie Language Model" binary format (`*.lm.bin`), the format of
  * the shipped model and of the models `build.ts` writes. Layout: see FORMAT.md.
  *
- * The file stays in memory as is (27 MB for the shipped model) and the unigram records are used
- * in place. At load the reader validates sizes and pointers, converts the quantiser tables to
- * log10 and indexes the vocabulary (an open-addressing hash table of word ids over the decoded
- * vocabulary text: no string per word is made until a word is asked for). The word-id column of
+ * The file stays in memory as is (27 MB for the shipped model; read from disk page by page as
+ * queries need it, see FilePager) and the unigram records and quantiser tables are used in place.
+ * At load the reader validates sizes and pointers and indexes the vocabulary (an open-addressing
+ * hash table of word ids over the decoded vocabulary text: no string per word is made until a
+ * word is asked for). The word-id column of
  * the bigram and trigram arrays is decoded into Uint32Arrays (+15 MB for the shipped model) range
  * by range, the first time a range is searched: those are what the binary searches probe, so a
  * probe is one array load, while a short text pays only for the ranges it touches (start-up).
@@ -135,8 +136,8 @@ function littleEndianCells(bytes: Uint8Array): Uint8Array {
 }
 
 /** The word-id field (first in each entry) of entries [begin, end) of a packed array, into out[begin, end). */
-function decodeWords(a: Uint8Array, begin: number, end: number, totalBits: number, mask: number, out: Uint32Array): void {
-  for (let e = begin, bit = begin * totalBits; e < end; e++, bit += totalBits) out[e] = readBits(a, bit, mask);
+function decodeWords(a: Uint8Array, begin: number, end: number, totalBits: number, mask: number, out: Uint32Array, plus = 0): void {
+  for (let e = begin, bit = begin * totalBits; e < end; e++, bit += totalBits) out[e] = readBits(a, bit, mask) + plus;
 }
 
 /** FNV-1a over UTF-16 code units of s[begin, end). */
@@ -161,6 +162,24 @@ function checkPointers(a: Uint8Array, begin: number, end: number, totalBits: num
 }
 
 /**
+ * Binary search for `key` in ids[begin, end) (sorted within a trie range); entry index or -1.
+ * Binary rather than sphinx's interpolation search: on a decoded Uint32Array each probe is one
+ * load, and the division each interpolation step needs cost more than the probes it saved (measured).
+ */
+function findEntry(ids: Uint32Array, begin: number, end: number, key: number): number {
+  let lo = begin;
+  let hi = end;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    const v = ids[mid];
+    if (v < key) lo = mid + 1;
+    else if (v > key) hi = mid;
+    else return mid;
+  }
+  return -1;
+}
+
+/**
  * The bytes of a model file, read from the file page by page the first time they are needed.
  * Reading the whole shipped model (27 MB) costs more at start-up than a short text's analysis:
  * most of the cost is the operating system giving the process fresh memory, and a short text
@@ -180,12 +199,6 @@ class FilePager {
     this.bytes = new Uint8Array(size);
     this.missing = Math.ceil(size / FilePager.PAGE);
     this.loaded = new Uint8Array(this.missing);
-  }
-
-  /** Make bytes [at, at + 4) present (the bytes one readBits reads). */
-  ensureWord(at: number): void {
-    const p = Math.floor(at / FilePager.PAGE);
-    if (this.loaded[p] === 0 || this.loaded[Math.floor((at + 3) / FilePager.PAGE)] === 0) this.ensure(at, at + 4);
   }
 
   /** Make bytes [begin, end) (clamped to the file) present. */
@@ -251,8 +264,8 @@ class SphinxTrieModel implements LanguageModel {
   private readonly lng: Uint8Array;
   /**
    * Word-id column of the middle and longest arrays, decoded range by range on first use: a range
-   * of midWord is a unigram's (midDone[w]), a range of longWord a bigram entry's (longDone[e]; for
-   * an order-2 model, a unigram's).
+   * of midWord is a unigram's (midDone[w]); a range of longWord is a bigram entry's (order 3: see
+   * trigramRange) or, for an order-2 model, a unigram's (longDone[w]).
    */
   private readonly midWord: Uint32Array;
   private readonly longWord: Uint32Array;
@@ -371,7 +384,7 @@ class SphinxTrieModel implements LanguageModel {
     this.midWord = new Uint32Array(order === 3 ? prevNext : 0);
     this.longWord = new Uint32Array(usedLong);
     this.midDone = new Uint8Array(order === 3 ? V : 0);
-    this.longDone = new Uint8Array(order === 3 ? prevNext : order === 2 ? V : 0);
+    this.longDone = new Uint8Array(order === 2 ? V : 0);
 
     // Vocabulary: NUL-terminated words; word id = position.
     const vocab = buf.subarray(L.vocabOffset + 4, buf.length);
@@ -426,46 +439,6 @@ class SphinxTrieModel implements LanguageModel {
     return w;
   }
 
-  /**
-   * Binary search for word id `key` among entries [begin, end) of a packed array (`a`, entries of
-   * `totalBits`, word id first; sorted within a trie range): entry index or -1. Probes read the
-   * packed bits in place, so a query touches only the pages it probes (a frequent word's range
-   * runs to hundreds of KB, and decoding it whole for a few probes cost more at start-up than it
-   * saved). Binary rather than sphinx's interpolation search: the division each interpolation
-   * step needs cost more than the probes it saved (measured).
-   */
-  private findPacked(a: Uint8Array, totalBits: number, begin: number, end: number, key: number): number {
-    const mask = this.wordMask;
-    const pager = this.pager;
-    let lo = begin;
-    let hi = end;
-    if (pager === undefined) {
-      while (lo < hi) {
-        const mid = (lo + hi) >>> 1;
-        const v = readBits(a, mid * totalBits, mask);
-        if (v < key) lo = mid + 1;
-        else if (v > key) hi = mid;
-        else return mid;
-      }
-      return -1;
-    }
-    const base = a.byteOffset - pager.bytes.byteOffset;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      const bit = mid * totalBits;
-      pager.ensureWord(base + (bit >>> 3));
-      const v = readBits(a, bit, mask);
-      if (v < key) lo = mid + 1;
-      else if (v > key) hi = mid;
-      else {
-        // The caller reads the entry's other fields and the next entry's pointer.
-        pager.ensure(base + (bit >>> 3), base + Math.floor(((mid + 2) * totalBits) / 8) + 4);
-        return mid;
-      }
-    }
-    return -1;
-  }
-
   /** midWord over unigram w's range of the middle array, decoded (order 3). */
   private midRange(w: number): Uint32Array {
     if (this.midDone[w] === 0) {
@@ -490,6 +463,21 @@ class SphinxTrieModel implements LanguageModel {
       }
       decodeWords(this.lng, begin, end, this.longBits, this.wordMask, this.longWord);
       this.longDone[owner] = 1;
+    }
+    return this.longWord;
+  }
+
+  /**
+   * longWord over the trigram range [begin, end), decoded (order 3). There longWord holds word
+   * id + 1, so 0 marks a range not decoded yet: no flag array to miss in the cache per lookup.
+   */
+  private trigramRange(begin: number, end: number): Uint32Array {
+    if (begin < end && this.longWord[begin] === 0) {
+      if (this.pager !== undefined) {
+        const at = this.lng.byteOffset - this.pager.bytes.byteOffset;
+        this.pager.ensure(at + Math.floor((begin * this.longBits) / 8), at + Math.floor((end * this.longBits) / 8) + 4);
+      }
+      decodeWords(this.lng, begin, end, this.longBits, this.wordMask, this.longWord, 1);
     }
     return this.longWord;
   }
@@ -555,7 +543,8 @@ class SphinxTrieModel implements LanguageModel {
   /** log10 P(w | h1) of an order-2 model; w and h1 valid ids. */
   private bigramLogProb(w: number, h1: number): number {
     const wi = 3 * w;
-    const e = this.findPacked(this.lng, this.longBits, this.uniU[wi + 2], this.uniU[wi + 5], h1);
+    const begin = this.uniU[wi + 2], end = this.uniU[wi + 5];
+    const e = findEntry(this.longRange(w, begin, end), begin, end, h1);
     if (e >= 0) return this.longProbTable[readBits(this.lng, e * this.longBits + this.wordBits, 0xffff)] * LOG10_PER_UNIT;
     return (this.uniF[wi] + this.uniF[3 * h1 + 1]) * LOG10_PER_UNIT;
   }
@@ -567,7 +556,7 @@ class SphinxTrieModel implements LanguageModel {
     const wi = 3 * w;
     // Path in the reversed trie: w → h1 (middle array) → h2 (longest array).
     const hasH2 = h2 >= 0;
-    const m = this.findPacked(this.mid, this.midBits, uniU[wi + 2], uniU[wi + 5], h1);
+    const m = findEntry(this.midRange(w), uniU[wi + 2], uniU[wi + 5], h1);
     if (m < 0) {
       // No bigram (h1 w): P = P(w) · bo(h1) · bo(h2 h1).
       return (uniF[wi] + uniF[3 * h1 + 1]) * LOG10_PER_UNIT + (hasH2 ? this.bigramBackoff(h1, h2) : 0);
@@ -582,7 +571,7 @@ class SphinxTrieModel implements LanguageModel {
       // A paged file's pointers are checked as they are used (an in-memory one's all at load).
       throw new ModelFormatError(`${this.pager.label}: bigram ${m} points outside the trigram array`);
     }
-    const t = this.findPacked(this.lng, this.longBits, tBegin, tEnd, h2);
+    const t = findEntry(this.trigramRange(tBegin, tEnd), tBegin, tEnd, h2 + 1);
     if (t >= 0) return this.longProbTable[readBits(this.lng, t * this.longBits + this.wordBits, 0xffff)] * LOG10_PER_UNIT;
     // No trigram (h2 h1 w): P = P(w | h1) · bo(h2 h1).
     return p2 + this.bigramBackoff(h1, h2);
@@ -591,7 +580,7 @@ class SphinxTrieModel implements LanguageModel {
   /** log10 backoff weight of the bigram (h2 h1), 0 when it is not in the model. */
   private bigramBackoff(h1: number, h2: number): number {
     if (h1 === this.cacheH1 && h2 === this.cacheH2) return this.cacheBo;
-    const e = this.findPacked(this.mid, this.midBits, this.uniU[3 * h1 + 2], this.uniU[3 * h1 + 5], h2);
+    const e = findEntry(this.midRange(h1), this.uniU[3 * h1 + 2], this.uniU[3 * h1 + 5], h2);
     const bo = e >= 0 ? this.midBoTable[readBits(this.mid, e * this.midBits + this.wordBits, 0xffff)] * LOG10_PER_UNIT : 0;
     this.cacheH1 = h1;
     this.cacheH2 = h2;
