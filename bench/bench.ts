@@ -4,9 +4,11 @@
  *    pass and again with warm caches, then the other Brown sections read once (a long run's steady state);
  *  - load times of the model and lexicon;
  *  - CLI start-to-exit time for a short text, with model load, and its peak RSS
- *    (the compiled CLI in dist/, as `npx unspin` runs it; build first with `npm run build`).
+ *    (the compiled CLI in dist/, as `npx unspin` runs it; build first with `npm run build`);
+ *  - start-up: `unspin check examples/harbour-bridge.spun.txt` (214 words) from the start of the
+ *    process to the first byte of its result, median of STARTUP_RUNS (default 11) child processes.
  */
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -70,3 +72,46 @@ if (!existsSync(cli)) {
   runs.sort((a, b) => a - b);
   console.log(`cli check (2,000 characters, model load included): median ${runs[2].toFixed(0)} ms, peak RSS ${(rss / 1024).toFixed(0)} MB`);
 }
+
+/**
+ * Start-up: the README example through the built CLI, timed from the spawn to the first byte of
+ * the result on stdout (and to the exit), median of STARTUP_RUNS runs after one warm-up run
+ * (file cache). One child at a time; on a shared machine, other jobs show in the spread.
+ */
+async function startup(): Promise<void> {
+  const example = join(import.meta.dirname, "..", "examples", "harbour-bridge.spun.txt");
+  const runs = Math.max(1, Number(process.env.STARTUP_RUNS ?? 11));
+  const once = () =>
+    new Promise<{ first: number; exit: number }>((resolve, reject) => {
+      const t0 = performance.now();
+      let first = NaN;
+      const child = spawn(process.execPath, [cli, "check", example], { stdio: ["ignore", "pipe", "pipe"] });
+      let err = "";
+      child.stdout.on("data", () => {
+        if (Number.isNaN(first)) first = performance.now() - t0;
+      });
+      child.stderr.on("data", (d: Buffer) => (err += d.toString()));
+      child.on("error", reject);
+      child.on("close", (code) => {
+        if (code !== 0) reject(new Error(`cli check failed (exit ${code}): ${err}`));
+        else resolve({ first, exit: performance.now() - t0 });
+      });
+    });
+  await once();
+  const firsts: number[] = [];
+  const exits: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const r = await once();
+    firsts.push(r.first);
+    exits.push(r.exit);
+  }
+  const median = (xs: number[]) => {
+    const a = [...xs].sort((x, y) => x - y);
+    return a.length % 2 ? a[(a.length - 1) / 2] : (a[a.length / 2 - 1] + a[a.length / 2]) / 2;
+  };
+  console.log(
+    `start-up, check on the example (214 words): wall ${median(firsts).toFixed(0)} ms to first result ` +
+    `(min ${Math.min(...firsts).toFixed(0)}, max ${Math.max(...firsts).toFixed(0)}), ${median(exits).toFixed(0)} ms to exit, median of ${runs} runs`,
+  );
+}
+if (existsSync(cli)) await startup();

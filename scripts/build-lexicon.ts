@@ -1,5 +1,5 @@
 /**
- * Compile the unspin lexicon artifact (src/lexicon/data/lexicon.bin.gz).
+ * Compile the unspin lexicon artifact (src/lexicon/data/lexicon.bin, uncompressed: see artifact.ts).
  *
  *   node --import tsx scripts/build-lexicon.ts [options]
  *
@@ -14,7 +14,7 @@
  *     supplies tag counts to settle irregular forms.
  *
  * Options:
- *   --out FILE          output (default src/lexicon/data/lexicon.bin.gz)
+ *   --out FILE          output (default src/lexicon/data/lexicon.bin; a name ending .gz is written gzip-compressed)
  *   --no-observed       leave out the observed development pairs (for held-out measurements)
  *   --no-phrases        leave out the hand-written phrase rows (WordNet only)
  *   --cluster-cap N     maximum cluster size for clusterKey (default 12)
@@ -44,7 +44,7 @@ function opt(name: string, def: string): string {
   const i = argv.indexOf(name);
   return i >= 0 && i + 1 < argv.length ? argv[i + 1] : def;
 }
-const OUT = resolve(ROOT, opt("--out", "src/lexicon/data/lexicon.bin.gz"));
+const OUT = resolve(ROOT, opt("--out", "src/lexicon/data/lexicon.bin"));
 const NO_OBSERVED = argv.includes("--no-observed");
 const NO_PHRASES = argv.includes("--no-phrases");
 const CLUSTER_CAP = Number(opt("--cluster-cap", "12"));
@@ -62,7 +62,7 @@ function log(msg: string): void {
   process.stderr.write(`[build-lexicon ${((Date.now() - t0) / 1000).toFixed(1)}s] ${msg}\n`);
 }
 
-const MEASURE = argv.includes("--measure") ? resolve(ROOT, opt("--measure", "src/lexicon/data/lexicon.bin.gz")) : undefined;
+const MEASURE = argv.includes("--measure") ? resolve(ROOT, opt("--measure", "src/lexicon/data/lexicon.bin")) : undefined;
 if (MEASURE) {
   await measure(MEASURE);
   process.exit(0);
@@ -741,7 +741,7 @@ const data: ArtifactData = {
   observed: observedText,
   clusterExtra: clusterExtraLines.join("\n"),
 };
-writeFileSync(OUT, encodeArtifact(data));
+writeFileSync(OUT, encodeArtifact(data, { gzip: OUT.endsWith(".gz") }));
 log(`wrote ${OUT} (${(statSync(OUT).size / 1e6).toFixed(2)} MB): ${JSON.stringify(data.meta.counts)}`);
 
 // ---------------------------------------------------------------- measurements

@@ -1,11 +1,12 @@
 /** `--db PATH` and `--channel TABLE` for check/restore/screen: learned substitutions. */
 import { existsSync } from "node:fs";
-import { isPostgresUrl, learnedSubstitutions } from "../store/index.js";
 import { InputError } from "../errors.js";
 import type { LearnedPair } from "../decode/learned.js";
 import { combineTables, readChannelTable } from "../decode/table.js";
 
 export async function learnedPairsFrom(db: string): Promise<LearnedPair[]> {
+  // The stores (SQLite, PostgreSQL) are loaded only when an index is given.
+  const { isPostgresUrl, learnedSubstitutions } = await import("../store/index.js");
   if (!isPostgresUrl(db) && !existsSync(db)) throw new InputError(`no index at ${db} (create one with: unspin index add ...)`);
   return learnedSubstitutions(db);
 }

@@ -7,8 +7,6 @@ import { Command, CommanderError, InvalidArgumentError } from "commander";
 import { readFileSync, statSync } from "node:fs";
 import { analyze, combineStats, type AnalysisResult, type AnalysisStats, type AnalyzeOptions, type Edit } from "../analyze.js";
 import { loadModel } from "../model/index.js";
-import { buildModelFile } from "../model/build.js";
-import { spin } from "../spin/simulate.js";
 import { readText, readTextPieces } from "../text/input.js";
 import { EXIT, InputError, UnspinError } from "../errors.js";
 import { renderBody, renderCheck, renderHeader, styleFor } from "./report.js";
@@ -139,6 +137,7 @@ export function buildProgram(): Command {
     .option("--json", "print the spun text with its substitutions as JSON")
     .action(async (file: string, flags: { rate: number; seed: number; spinQuotes?: boolean; json?: boolean }) => {
       const text = await readText(file);
+      const { spin } = await import("../spin/simulate.js");
       const result = spin(text, { rate: flags.rate, seed: flags.seed, protectQuotes: !flags.spinQuotes });
       await write(process.stdout, flags.json ? JSON.stringify(result, null, 2) + "\n" : result.text);
     });
@@ -150,6 +149,7 @@ export function buildProgram(): Command {
     .requiredOption("-o, --output <path>", "where to write the model")
     .option("--order <n>", "n-gram order", number("--order", 2, 3), 3)
     .action(async (inputs: string[], flags: { output: string; order: number }) => {
+      const { buildModelFile } = await import("../model/build.js");
       const summary = await buildModelFile(inputs, flags.output, { order: flags.order });
       process.stderr.write(`unspin: wrote ${flags.output} ${JSON.stringify(summary)}\n`);
     });

@@ -5,17 +5,16 @@
 import { Command, InvalidArgumentError } from "commander";
 import { writeFileSync } from "node:fs";
 import { EXIT, InputError, UnspinError } from "../errors.js";
-import { openResultStore } from "../screen/results/index.js";
-import { listScreenInputs } from "../screen/inputs.js";
-import { isPostgresUrl } from "../store/index.js";
-import { renderReport } from "../screen/report.js";
-import { screenLocal, DEFAULT_RECORDS_PER_BATCH, DEFAULT_SPUN_THRESHOLD, type ScreenProgress } from "../screen/run.js";
-import { progressBar } from "./progress.js";
-import { enqueueRun, redactUrl as redact, runWorker } from "../screen/queue.js";
+import type { ScreenProgress } from "../screen/run.js";
 import type { ResultStore } from "../screen/types.js";
 import { readChannelTable } from "../decode/table.js";
 import { collect } from "./learned.js";
-import { DEFAULT_LEARN_MIN_PAGES, type SiteLearningEvent } from "../screen/site-tables.js";
+import type { SiteLearningEvent } from "../screen/site-tables.js";
+import { DEFAULT_LEARN_MIN_PAGES, DEFAULT_RECORDS_PER_BATCH, DEFAULT_SPUN_THRESHOLD } from "../screen/defaults.js";
+
+// The screening machinery (stores, HTML and WARC readers, the queue) is loaded by the command
+// that runs, so that `unspin check` does not pay for it at start-up.
+const queueModule = () => import("../screen/queue.js");
 
 export const DEFAULT_RESULTS = "./results.db";
 
@@ -36,6 +35,7 @@ function probability(name: string) {
 }
 
 async function withResults<T>(location: string, create: boolean, f: (store: ResultStore) => Promise<T>): Promise<T> {
+  const { openResultStore } = await import("../screen/results/index.js");
   const store = await openResultStore(location, { create });
   try {
     return await f(store);
@@ -84,8 +84,9 @@ export function registerScreenCommands(program: Command): void {
       if (flags.resume && inputs.length > 0) throw new InputError("--resume continues the stored run with its own inputs: give no inputs with it");
       if (!flags.resume && inputs.length === 0) throw new InputError("nothing to screen: give WARC, JSONL or HTML files or folders (or --resume)");
       // Inputs are checked before the results store is created, so a mistyped path leaves no file.
-      if (!flags.resume) await listScreenInputs(inputs);
+      if (!flags.resume) await (await import("../screen/inputs.js")).listScreenInputs(inputs);
       for (const t of flags.channel) readChannelTable(t); // a bad table fails here, in one line, before any work
+      const { enqueueRun, redactUrl: redact } = await queueModule();
       const settings = { paths: inputs, sources: flags.sources ?? null, recordsPerBatch: flags.batch, spunThreshold: flags.threshold, resume: flags.resume };
       if (flags.queue !== undefined) {
         await withResults(flags.out, true, async (store) => {
@@ -97,6 +98,7 @@ export function registerScreenCommands(program: Command): void {
         return;
       }
       await withResults(flags.out, true, async (store) => {
+        const [{ screenLocal }, { progressBar }] = await Promise.all([import("../screen/run.js"), import("./progress.js")]);
         const bar = flags.progress ? progressBar() : undefined;
         const controller = new AbortController();
         const onSignal = () => {
@@ -119,7 +121,7 @@ export function registerScreenCommands(program: Command): void {
           });
           bar?.stop();
           if (flags.json) process.stdout.write(JSON.stringify(done, null, 2) + "\n");
-          else process.stderr.write(summaryLine(done, flags.out) + "\n");
+          else process.stderr.write(summaryLine(done, flags.out, redact) + "\n");
           if (controller.signal.aborted) process.exitCode = EXIT.interrupted;
         } finally {
           bar?.stop();
@@ -140,6 +142,7 @@ export function registerScreenCommands(program: Command): void {
     .option("--exit-when-idle", "stop when the queue has no batch left")
     .action(async (flags: { queue: string; out?: string; lm?: string; channel: string[]; threads?: number; exitWhenIdle?: boolean }) => {
       for (const t of flags.channel) readChannelTable(t);
+      const [{ isPostgresUrl }, { redactUrl: redact, runWorker }] = await Promise.all([import("../store/index.js"), queueModule()]);
       if (!isPostgresUrl(flags.queue)) throw new InputError(`--queue must be a postgres:// URL, not ${redact(flags.queue)}`);
       const out = flags.out ?? flags.queue;
       await withResults(out, false, async (store) => {
@@ -176,6 +179,7 @@ export function registerScreenCommands(program: Command): void {
         if (run === null) throw new InputError(`${flags.out} holds no screening run`);
         const summary = await store.summary({ spunThreshold: run.spunThreshold, maxSites: flags.sites, maxPages: flags.pages });
         const siteTables = await store.siteTables();
+        const { renderReport } = await import("../screen/report.js");
         try {
           writeFileSync(flags.output, renderReport(summary, { siteTables }));
         } catch (e) {
@@ -186,7 +190,7 @@ export function registerScreenCommands(program: Command): void {
     });
 }
 
-function summaryLine(p: ScreenProgress, out: string): string {
+function summaryLine(p: ScreenProgress, out: string, redact: (url: string) => string): string {
   const pct = (n: number, d: number) => (d > 0 ? `${((100 * n) / d).toFixed(1)} %` : "0 %");
   const rate = p.pagesThisRun / Math.max(1e-3, p.elapsedMs / 1000);
   const remaining = p.batchesTotal - p.batchesDone;

@@ -3,20 +3,17 @@
  * Registered on the main program by `registerTraceCommands(program)`.
  */
 import { Command, CommanderError, InvalidArgumentError } from "commander";
-import cliProgress from "cli-progress";
 import { statSync } from "node:fs";
 import { pathToFileURL } from "node:url";
 import { EXIT, InputError, UnspinError } from "../errors.js";
-import { listInputs, readDocuments, type IngestIssue } from "../ingest/index.js";
+import type { IngestIssue } from "../ingest/index.js";
 import { readText } from "../text/input.js";
-import { writeChannelTable } from "../decode/table.js";
-import { learnSite } from "../decode/site-learn.js";
-import { loadModel } from "../model/index.js";
-import { loadLexicon } from "../lexicon/lexicon.js";
-import { openResultStore } from "../screen/results/index.js";
-import { inputPages, sitePages, type PageTally } from "../screen/pages.js";
-import { learnedPairsFrom } from "./learned.js";
-import { MAX_QUERY_BYTES, openIndex, publicMatch, type DetailedMatch, type TraceIndex } from "../trace/index.js";
+import type { PageTally } from "../screen/pages.js";
+import type { DetailedMatch, TraceIndex } from "../trace/index.js";
+
+// The modules behind the commands (stores, HTML and WARC readers, the engine) are loaded by the
+// command that needs them, so that `unspin check` does not pay for them at start-up.
+const traceModule = () => import("../trace/index.js");
 
 export const DEFAULT_DB = "./unspin.db";
 
@@ -48,6 +45,7 @@ function write(s: string, stream: NodeJS.WritableStream = process.stdout): Promi
 }
 
 async function withIndex<T>(db: string, mode: "write" | "read", f: (index: TraceIndex) => Promise<T>): Promise<T> {
+  const { openIndex } = await traceModule();
   const index = await openIndex(db, mode === "write" ? { create: true } : { create: false });
   for (const w of index.warnings) process.stderr.write(`unspin: warning: ${w}\n`);
   try {
@@ -107,6 +105,7 @@ export function registerTraceCommands(program: Command): void {
       const text = await readQuery(file);
       await withIndex(flags.db, "read", async (ix) => {
         const matches = await ix.traceDetailed(text, { top: flags.top, record: flags.record });
+        const { publicMatch } = await traceModule();
         if (flags.json) return write(JSON.stringify({ matches: matches.map(publicMatch) }, null, 2) + "\n");
         const style = styleFor(process.stdout);
         await write(renderTrace(text, matches, style, file === "-" ? "standard input" : file, process.stdout.columns ?? 100));
@@ -142,6 +141,7 @@ export function registerTraceCommands(program: Command): void {
         const r = await ix.learn();
         if (flags.output !== undefined) {
           const pairs = (await ix.learnedSubstitutions()).map((p) => ({ ...p, source: "traced" as const }));
+          const { writeChannelTable } = await import("../decode/table.js");
           writeChannelTable(flags.output, { meta: { source: "traced", index: flags.db, created: new Date().toISOString() }, pairs });
         }
         const summary = { copiesTraced: traced, tracesLearned: r.traces, pairsUpdated: r.pairs, channelPairs: r.channelPairs, ...(flags.output ? { table: flags.output } : {}) };
@@ -166,6 +166,10 @@ async function learnUnsupervised(inputs: string[], flags: LearnFlags, seedFromIn
   if ((flags.results === undefined) !== (flags.site === undefined)) throw new InputError("--results and --site go together: the screening run and the site to take from it");
   if (flags.results !== undefined && inputs.length > 0) throw new InputError("give either page inputs or --results with --site, not both");
   if (flags.results === undefined && inputs.length === 0) throw new InputError("learn --unsupervised needs the site's pages (files, folders, JSONL, WARC) or --results DB --site DOMAIN");
+  const [{ learnedPairsFrom }, { openResultStore }, { inputPages, sitePages }, { learnSite }, { loadModel }, { loadLexicon }, { writeChannelTable }] = await Promise.all([
+    import("./learned.js"), import("../screen/results/index.js"), import("../screen/pages.js"), import("../decode/site-learn.js"),
+    import("../model/index.js"), import("../lexicon/lexicon.js"), import("../decode/table.js"),
+  ]);
   const seed = seedFromIndex ? await learnedPairsFrom(flags.db) : [];
   const tally: PageTally = { pages: 0, problems: 0 };
   const texts: string[] = [];
@@ -222,6 +226,7 @@ async function readQuery(file: string): Promise<string> {
     } catch {
       /* readText reports it */
     }
+    const { MAX_QUERY_BYTES } = await traceModule();
     if (size > MAX_QUERY_BYTES) throw new InputError(`${file} is longer than ${MAX_QUERY_BYTES / 1024 / 1024} MB; trace a smaller part of it`);
   }
   const text = await readText(file);
@@ -230,6 +235,7 @@ async function readQuery(file: string): Promise<string> {
 }
 
 async function indexAdd(paths: string[], flags: { db: string; batch: number; progress: boolean; json?: boolean }): Promise<void> {
+  const [{ listInputs, readDocuments }, { default: cliProgress }] = await Promise.all([import("../ingest/index.js"), import("cli-progress")]);
   const files = await listInputs(paths);
   if (files.length === 0) throw new InputError("no input files found");
   const totalBytes = files.reduce((n, f) => n + f.size, 0);

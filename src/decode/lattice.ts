@@ -269,7 +269,9 @@ function plausibleSpin(spun: readonly string[], spunLemmas: readonly string[], o
   if (original.length < spun.length && original.every((w) => spun.includes(w)) && !phrasalSynonym(spun, original, sub)) return false;
   if (spun.length === 1 && original.length === 1 && lexicon.morphology !== undefined) {
     if (spunLemmas.includes(original[0])) return false;
-    for (const { lemma } of lexicon.morphology.lemmatize(original[0])) {
+    const analyses = lexicon.morphology.lemmatize(original[0]);
+    for (let i = 0; i < analyses.length; i++) {
+      const lemma = analyses[i].lemma;
       if (lemma === spun[0] || spunLemmas.includes(lemma)) return false;
     }
   }

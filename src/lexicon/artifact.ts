@@ -1,7 +1,8 @@
 /**
- * The compiled lexicon artifact (`src/lexicon/data/lexicon.bin.gz`): reader and writer.
+ * The compiled lexicon artifact (`src/lexicon/data/lexicon.bin`): reader and writer.
  *
- * Layout (the whole file is gzip-compressed):
+ * Layout (shipped uncompressed: gunzip cost more at every start than reading the larger file;
+ * the reader still takes a gzip-compressed artifact, `encodeArtifact(data, { gzip: true })`):
  *   "UNSPLEX1"  8 ASCII bytes
  *   uint32 LE   length of the JSON header
  *   JSON header { version, meta, sections: [{ name, type, offset, length }] }  (offsets from file start)
@@ -94,8 +95,8 @@ const ARRAY_SECTIONS: Array<[keyof ArtifactArrays, SectionType]> = [
 ];
 const TEXT_SECTIONS: Array<keyof ArtifactTexts> = ["lemmas", "prefixes", "morph", "phrases", "observed", "clusterExtra"];
 
-/** Serialise (gzip level 9). */
-export function encodeArtifact(data: ArtifactData): Buffer {
+/** Serialise: uncompressed, or gzip level 9 with `gzip: true`. */
+export function encodeArtifact(data: ArtifactData, options: { gzip?: boolean } = {}): Buffer {
   const parts: Array<{ name: string; type: SectionType; bytes: Uint8Array }> = [];
   for (const [name, type] of ARRAY_SECTIONS) {
     const arr = data[name];
@@ -125,16 +126,19 @@ export function encodeArtifact(data: ArtifactData): Buffer {
   out.writeUInt32LE(headerLen, 8);
   out.write(json, 12, "utf8");
   parts.forEach((p, i) => out.set(p.bytes, sections[i].offset));
-  return gzipSync(out, { level: 9 });
+  return options.gzip ? gzipSync(out, { level: 9 }) : out;
 }
 
 function align4(n: number): number {
   return (n + 3) & ~3;
 }
 
-/** Parse an artifact file (gzip or raw). Typed arrays are views on one decompressed buffer. */
+/**
+ * Parse an artifact file (gzip or raw). Typed arrays are views on one decompressed buffer: a raw
+ * `file` is used in place when it is 4-byte aligned (it must then not be modified), else copied.
+ */
 export function decodeArtifact(file: Uint8Array): ArtifactData {
-  let buf = file[0] === 0x1f && file[1] === 0x8b ? gunzipSync(file) : Buffer.from(file);
+  let buf = file[0] === 0x1f && file[1] === 0x8b ? gunzipSync(file) : Buffer.from(file.buffer, file.byteOffset, file.byteLength);
   if (buf.byteOffset % 4 !== 0) buf = Buffer.from(buf); // copy to an aligned buffer
   if (buf.toString("ascii", 0, 8) !== MAGIC) throw new Error("lexicon artifact: bad magic");
   const headerLen = buf.readUInt32LE(8);
@@ -269,12 +273,15 @@ export class Artifact {
   }
 
   exceptions(): ExceptionEntry[] {
+    // Indexed loops, no destructuring: this runs at every start, before the code is optimised.
     const out: ExceptionEntry[] = [];
-    for (const line of this.data.morph.split("\n")) {
+    const lines = this.data.morph.split("\n");
+    for (let i = 0; i < lines.length; i++) {
+      const line = lines[i];
       if (!line) continue;
-      const [inflected, lemma, pos, form, pref] = line.split("\t");
-      if (!FORMS_SET.has(form as Form)) continue;
-      out.push({ inflected, lemma, pos: pos as Pos, form: form as Form, preferred: pref === "1" });
+      const f = line.split("\t");
+      if (!FORMS_SET.has(f[3] as Form)) continue;
+      out.push({ inflected: f[0], lemma: f[1], pos: f[2] as Pos, form: f[3] as Form, preferred: f[4] === "1" });
     }
     return out;
   }
@@ -289,7 +296,7 @@ export class Artifact {
 
 /** Where the shipped artifact lives; works from src/lexicon/*.ts and dist/lexicon/*.js alike. */
 export function defaultArtifactUrl(): URL {
-  return new URL("../../src/lexicon/data/lexicon.bin.gz", import.meta.url);
+  return new URL("../../src/lexicon/data/lexicon.bin", import.meta.url);
 }
 
 export function readArtifact(path: string | URL): Artifact {

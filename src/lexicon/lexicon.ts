@@ -207,6 +207,9 @@ class LexiconImpl implements Lexicon {
   private readonly knownCache = new Map<string, boolean>();
   private readonly freqCache = new Map<string, number>();
   private fanoutCache: Int32Array;
+  /** fanout's marks: fanoutSeen[lemma id] === fanoutStamp when counted in the current call. */
+  private readonly fanoutSeen: Int32Array;
+  private fanoutStamp = 0;
   private usageCache: Int32Array;
 
   constructor(art: Artifact) {
@@ -214,15 +217,20 @@ class LexiconImpl implements Lexicon {
     this.d = art.data;
     this.morphology = art.morphology();
     this.fanoutCache = new Int32Array(this.d.entryPos.length).fill(-1);
+    this.fanoutSeen = new Int32Array(art.lemmaCount);
     this.usageCache = new Int32Array(art.lemmaCount).fill(-1);
 
     // Phrase table.
-    for (const line of this.d.phrases.split("\n")) {
+    // Indexed loops, no destructuring: this runs at every start, before the code is optimised.
+    const phraseLines = this.d.phrases.split("\n");
+    for (let i = 0; i < phraseLines.length; i++) {
+      const line = phraseLines[i];
       if (!line) continue;
-      const [original, spun, relation, pos, dir, observed] = line.split("\t");
-      const row: PhraseRow = { original, spun, relation: relation as Relation, pos: pos as Pos | "-", observed: Number(observed) };
+      const f = line.split("\t");
+      const original = f[0], spun = f[1];
+      const row: PhraseRow = { original, spun, relation: f[2] as Relation, pos: f[3] as Pos | "-", observed: Number(f[5]) };
       this.addRow(row);
-      if (dir === "<>") this.addRow({ ...row, original: spun, spun: original, observed: 0 });
+      if (f[4] === "<>") this.addRow({ ...row, original: spun, spun: original, observed: 0 });
     }
     for (const line of this.d.observed.split("\n")) {
       if (!line) continue;
@@ -318,12 +326,19 @@ class LexiconImpl implements Lexicon {
     const cached = this.fanoutCache[e];
     if (cached >= 0) return cached;
     const d = this.d;
-    const seen = new Set<number>();
+    // Distinct members counted with a stamp per lemma id rather than a Set per call (this runs for
+    // every neighbour of every new word: allocation-free matters at start-up).
+    const stamp = ++this.fanoutStamp;
+    const seen = this.fanoutSeen;
+    let distinct = 0;
     for (let k = d.entrySenseStart[e]; k < d.entrySenseStart[e + 1]; k++) {
       const y = d.senseSynset[k];
       for (let j = d.synsetMemberStart[y]; j < d.synsetMemberStart[y + 1]; j++) {
         const m = d.synsetMembers[j];
-        if (m !== id && this.usable(m)) seen.add(m);
+        if (m !== id && seen[m] !== stamp && this.usable(m)) {
+          seen[m] = stamp;
+          distinct++;
+        }
       }
       for (let p = d.synsetPtrStart[y]; p < d.synsetPtrStart[y + 1]; p++) {
         const type = d.synsetPtrs[p] >>> 24;
@@ -331,12 +346,15 @@ class LexiconImpl implements Lexicon {
         const t = d.synsetPtrs[p] & 0xffffff;
         for (let j = d.synsetMemberStart[t]; j < d.synsetMemberStart[t + 1]; j++) {
           const m = d.synsetMembers[j];
-          if (m !== id && this.usable(m)) seen.add(m);
+          if (m !== id && seen[m] !== stamp && this.usable(m)) {
+            seen[m] = stamp;
+            distinct++;
+          }
         }
       }
     }
     const lemma = this.art.lemma(id);
-    const n = seen.size + (this.fwdBase.get(POS_CODES[posCode] + "|" + lemma)?.length ?? 0) +
+    const n = distinct + (this.fwdBase.get(POS_CODES[posCode] + "|" + lemma)?.length ?? 0) +
       (this.fwdExact.get(lemma)?.length ?? 0);
     this.fanoutCache[e] = n;
     return n;
@@ -789,7 +807,7 @@ class LexiconImpl implements Lexicon {
 let defaultLexicon: Lexicon | undefined;
 
 /**
- * Load a lexicon artifact. Without a path: the shipped `src/lexicon/data/lexicon.bin.gz`
+ * Load a lexicon artifact. Without a path: the shipped `src/lexicon/data/lexicon.bin`
  * (resolved relative to this module, so it works from src/ and dist/), loaded once and cached.
  */
 export function loadLexicon(path?: string | URL): Lexicon {

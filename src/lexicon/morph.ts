@@ -164,12 +164,14 @@ export class Morphology {
 
   constructor(tables: MorphTables) {
     this.isLemma = tables.isLemma;
-    for (const e of tables.exceptions) {
+    const exceptions = tables.exceptions;
+    for (let i = 0; i < exceptions.length; i++) {
+      const e = exceptions[i];
       let list = this.byInflected.get(e.inflected);
       if (!list) this.byInflected.set(e.inflected, (list = []));
-      if (!list.some((a) => a.lemma === e.lemma && a.pos === e.pos && a.form === e.form)) {
-        list.push({ lemma: e.lemma, pos: e.pos, form: e.form });
-      }
+      let seen = false;
+      for (let j = 0; j < list.length && !seen; j++) seen = list[j].lemma === e.lemma && list[j].pos === e.pos && list[j].form === e.form;
+      if (!seen) list.push({ lemma: e.lemma, pos: e.pos, form: e.form });
       if (e.preferred) this.irregular.set(key(e.pos, e.form, e.lemma), e.inflected);
     }
   }
@@ -187,41 +189,49 @@ export class Morphology {
     return out;
   }
 
+  // Indexed loops and no per-analysis keys: this runs for every new word (thousands in a short
+  // text's first analysis, mostly before the code is optimised, where iterators allocate).
   private lemmatizeWord(word: string): Analysis[] {
     const out: Analysis[] = [];
-    const seen = new Set<string>();
     const add = (lemma: string, pos: Pos, form: Form) => {
-      const k = key(pos, form, lemma);
-      if (seen.has(k)) return;
-      seen.add(k);
+      for (let i = 0; i < out.length; i++) {
+        const a = out[i];
+        if (a.lemma === lemma && a.pos === pos && a.form === form) return;
+      }
       out.push({ lemma, pos, form });
     };
     const exc = this.byInflected.get(word);
-    if (exc) for (const a of exc) add(a.lemma, a.pos, a.form);
-    for (const pos of POSES) if (this.isLemma(word, pos)) add(word, pos, "base");
-    for (const pos of POSES) {
-      for (const [suffix, repl, form] of RULES[pos]) {
+    if (exc) for (let i = 0; i < exc.length; i++) add(exc[i].lemma, exc[i].pos, exc[i].form);
+    for (let i = 0; i < POSES.length; i++) if (this.isLemma(word, POSES[i])) add(word, POSES[i], "base");
+    for (let i = 0; i < POSES.length; i++) {
+      const pos = POSES[i];
+      const rules = RULES[pos];
+      for (let r = 0; r < rules.length; r++) {
+        const suffix = rules[r][0], repl = rules[r][1], form = rules[r][2];
         if (!word.endsWith(suffix) || word.length <= suffix.length + 1) continue;
         const stem = word.slice(0, word.length - suffix.length);
-        const candidates = [stem + repl];
+        this.tryRule(word, pos, form, stem + repl, add);
         // Doubled final consonant: "stopped" -> "stop", "bigger" -> "big".
         if (repl === "" && stem.length > 2 && stem[stem.length - 1] === stem[stem.length - 2] &&
-            !VOWEL.test(stem[stem.length - 1])) candidates.push(stem.slice(0, -1));
-        if (suffix === "ing" && stem.endsWith("ck")) candidates.push(stem.slice(0, -1)); // panicking
-        if (suffix === "ed" && stem.endsWith("ck")) candidates.push(stem.slice(0, -1));
-        for (const lemma of candidates) {
-          if (!this.isLemma(lemma, pos)) continue;
-          const forms: Form[] = form === "past" ? ["past", "pastpart"] : [form];
-          for (const f of forms) {
-            // Round-trip: the lemma's own inflection must give the word back (irregulars excluded).
-            const irr = this.irregular.get(key(pos, f, lemma));
-            if (irr !== undefined ? irr === word : regularAlternatives(lemma, pos, f).includes(word)) add(lemma, pos, f);
-          }
-        }
+            !VOWEL.test(stem[stem.length - 1])) this.tryRule(word, pos, form, stem.slice(0, -1), add);
+        if (suffix === "ing" && stem.endsWith("ck")) this.tryRule(word, pos, form, stem.slice(0, -1), add); // panicking
+        if (suffix === "ed" && stem.endsWith("ck")) this.tryRule(word, pos, form, stem.slice(0, -1), add);
       }
     }
-    // A regular "-ed" analysis stands for both past and past participle.
     return out;
+  }
+
+  /** One rule analysis (lemma, pos, form) of `word`, validated; a regular "-ed" stands for both past and past participle. */
+  private tryRule(word: string, pos: Pos, form: Form, lemma: string, add: (lemma: string, pos: Pos, form: Form) => void): void {
+    if (!this.isLemma(lemma, pos)) return;
+    this.tryForm(word, pos, form === "past" ? "past" : form, lemma, add);
+    if (form === "past") this.tryForm(word, pos, "pastpart", lemma, add);
+  }
+
+  private tryForm(word: string, pos: Pos, f: Form, lemma: string, add: (lemma: string, pos: Pos, form: Form) => void): void {
+    // Round-trip: the lemma's own inflection must give the word back (irregulars excluded).
+    const irr = this.irregular.get(key(pos, f, lemma));
+    if (irr !== undefined ? irr === word : regularAlternatives(lemma, pos, f).includes(word)) add(lemma, pos, f);
   }
 
   /** Verbs inflect the first word, nouns the last; the whole phrase must be a known lemma. */

@@ -1,11 +1,10 @@
 /**
  * Language-model entry point: load the shipped model (cached) or a user-built one.
  */
-import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { InputError } from "../errors.js";
 import type { LanguageModel } from "./lm.js";
-import { ModelFormatError, readSphinxTrie } from "./sphinx-trie.js";
+import { loadSphinxTrie, ModelFormatError } from "./sphinx-trie.js";
 
 export { OOV_LOG_PROB, type LanguageModel } from "./lm.js";
 export {
@@ -49,18 +48,12 @@ export function loadModel(path?: string): LanguageModel {
 }
 
 function loadFrom(path: string): LanguageModel {
-  let buf: Buffer;
   try {
-    buf = readFileSync(path);
+    return loadSphinxTrie(path);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     if (code === "ENOENT") throw new ModelNotFoundError(path);
     if (code === "EISDIR") throw new ModelFormatError(`${path} is a directory`);
-    throw e;
-  }
-  try {
-    return readSphinxTrie(buf);
-  } catch (e) {
     if (e instanceof ModelFormatError) {
       throw new ModelFormatError(`${path}: ${e.message.replace(/^not an unspin\/Sphinx trie language model: /, "")}`);
     }

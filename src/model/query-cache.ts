@@ -10,18 +10,18 @@
 
 /** Word ids must stay below this (the trie format caps them at 2^25). */
 const ID_LIMIT = 2 ** 26;
-/** Doubles per slot: predicted word (−1: empty), history, value, padding (a slot fills half a cache line). */
+/** Doubles per slot: predicted word + 1 (0: empty), history, value, padding (a slot fills half a cache line). */
 const STRIDE = 4;
 
 export class QueryCache {
-  /** Slot i at [STRIDE·i, STRIDE·i + 3): w, (h1 + 1) · 2^26 + (h2 + 1) (exact in a double), log10 probability. */
+  /** Slot i at [STRIDE·i, STRIDE·i + 3): w + 1, (h1 + 1) · 2^26 + (h2 + 1) (exact in a double), log10 probability. */
   private readonly slots: Float64Array;
   private readonly shift: number;
 
   /** A cache of 2^bits slots (32 bytes each). */
   constructor(bits: number) {
+    // Zero-filled: slot words are stored as w + 1, so 0 is an empty slot with no fill pass at start-up.
     this.slots = new Float64Array(STRIDE << bits);
-    for (let i = 0; i < this.slots.length; i += STRIDE) this.slots[i] = -1;
     this.shift = 32 - bits;
   }
 
@@ -33,12 +33,12 @@ export class QueryCache {
   /** The cached value of the query at its slot, or NaN when the slot holds another query. */
   get(slot: number, w: number, h1: number, h2: number): number {
     const s = this.slots;
-    return s[slot] === w && s[slot + 1] === (h1 + 1) * ID_LIMIT + (h2 + 1) ? s[slot + 2] : NaN;
+    return s[slot] === w + 1 && s[slot + 1] === (h1 + 1) * ID_LIMIT + (h2 + 1) ? s[slot + 2] : NaN;
   }
 
   set(slot: number, w: number, h1: number, h2: number, value: number): void {
     const s = this.slots;
-    s[slot] = w;
+    s[slot] = w + 1;
     s[slot + 1] = (h1 + 1) * ID_LIMIT + (h2 + 1);
     s[slot + 2] = value;
   }

@@ -2,16 +2,19 @@
  * Reader for the CMU Sphinx "Trie Language Model" binary format (`*.lm.bin`), the format of
  * the shipped model and of the models `build.ts` writes. Layout: see FORMAT.md.
  *
- * The file stays in memory as is (27 MB for the shipped model) and the unigram records are used
- * in place. At load the reader validates sizes and pointers, converts the quantiser tables to
- * log10, builds the vocabulary Map, and decodes the word-id column of the bigram and trigram
- * arrays into Uint32Arrays (+15 MB for the shipped model): those are what the binary searches
- * probe, so a probe is one array load. Probabilities, backoffs and child pointers are read from
- * the packed bits once an entry is found. No allocation per query; recent answers are kept in a
- * fixed-size cache (query-cache.ts).
+ * The file stays in memory as is (27 MB for the shipped model; read from disk page by page as
+ * queries need it, see FilePager) and the unigram records and quantiser tables are used in place.
+ * At load the reader validates sizes and pointers and indexes the vocabulary (an open-addressing
+ * hash table of word ids over the decoded vocabulary text: no string per word is made until a
+ * word is asked for). The word-id column of
+ * the bigram and trigram arrays is decoded into Uint32Arrays (+15 MB for the shipped model) range
+ * by range, the first time a range is searched: those are what the binary searches probe, so a
+ * probe is one array load, while a short text pays only for the ranges it touches (start-up).
+ * Probabilities, backoffs and child pointers are read from the packed bits once an entry is
+ * found. No allocation per query; recent answers are kept in a fixed-size cache (query-cache.ts).
  */
 import { isAscii } from "node:buffer";
-import { readFileSync } from "node:fs";
+import { closeSync, fstatSync, openSync, readSync } from "node:fs";
 import { InputError } from "../errors.js";
 import { OOV_LOG_PROB, type LanguageModel } from "./lm.js";
 import { QueryCache } from "./query-cache.js";
@@ -115,6 +118,15 @@ function readBits(a: Uint8Array, bit: number, mask: number): number {
 const latin1 = new TextDecoder("latin1");
 const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
+/**
+ * Whether float32 cell i (native order) of the memory `halves` views is a NaN. Read as 16-bit
+ * halves: start-up code runs unoptimised, where reading a float boxes it (megabytes of garbage).
+ */
+function isNaN32(halves: Uint16Array, i: number): boolean {
+  const hi = halves[2 * i + (LITTLE_ENDIAN ? 1 : 0)];
+  return (hi & 0x7f80) === 0x7f80 && ((hi & 0x7f) !== 0 || halves[2 * i + (LITTLE_ENDIAN ? 0 : 1)] !== 0);
+}
+
 /** Copy of `bytes` (little-endian 4-byte cells) into fresh, aligned, native-order memory. */
 function littleEndianCells(bytes: Uint8Array): Uint8Array {
   const out = new Uint32Array(bytes.length >>> 2);
@@ -123,20 +135,25 @@ function littleEndianCells(bytes: Uint8Array): Uint8Array {
   return new Uint8Array(out.buffer);
 }
 
-/** The word-id field (first in each entry) of entries [0, n) of a packed array. */
-function decodeWords(a: Uint8Array, n: number, totalBits: number, mask: number): Uint32Array {
-  const out = new Uint32Array(n);
-  for (let e = 0, bit = 0; e < n; e++, bit += totalBits) out[e] = readBits(a, bit, mask);
-  return out;
+/** The word-id field (first in each entry) of entries [begin, end) of a packed array, into out[begin, end). */
+function decodeWords(a: Uint8Array, begin: number, end: number, totalBits: number, mask: number, out: Uint32Array, plus = 0): void {
+  for (let e = begin, bit = begin * totalBits; e < end; e++, bit += totalBits) out[e] = readBits(a, bit, mask) + plus;
+}
+
+/** FNV-1a over UTF-16 code units of s[begin, end). */
+function hashRange(s: string, begin: number, end: number): number {
+  let h = 0x811c9dc5;
+  for (let i = begin; i < end; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
+  return h >>> 0;
 }
 
 /**
- * Check the next-pointers of entries [0, n): non-decreasing and ≤ cap. Returns the last one,
+ * Check the next-pointers of entries [begin, end): non-decreasing and ≤ cap. Returns the last one,
  * or −(e+1) for the first bad entry e.
  */
-function checkPointers(a: Uint8Array, n: number, totalBits: number, offset: number, mask: number, cap: number): number {
+function checkPointers(a: Uint8Array, begin: number, end: number, totalBits: number, offset: number, mask: number, cap: number): number {
   let prev = 0;
-  for (let e = 0, bit = offset; e < n; e++, bit += totalBits) {
+  for (let e = begin, bit = offset + begin * totalBits; e < end; e++, bit += totalBits) {
     const v = readBits(a, bit, mask);
     if (v < prev || v > cap) return -(e + 1);
     prev = v;
@@ -162,14 +179,75 @@ function findEntry(ids: Uint32Array, begin: number, end: number, key: number): n
   return -1;
 }
 
+/**
+ * The bytes of a model file, read from the file page by page the first time they are needed.
+ * Reading the whole shipped model (27 MB) costs more at start-up than a short text's analysis:
+ * most of the cost is the operating system giving the process fresh memory, and a short text
+ * touches only a small part of the bigram and trigram arrays.
+ */
+class FilePager {
+  /** Page size: 4 KiB (the memory page), so a page read costs no more memory than it brings. */
+  private static readonly PAGE = 4096;
+  readonly bytes: Uint8Array;
+  private readonly loaded: Uint8Array;
+  private fd: number;
+  private missing: number;
+
+  constructor(fd: number, size: number, readonly label: string) {
+    this.fd = fd;
+    // Zero-filled, and the system maps its memory only when a page is written.
+    this.bytes = new Uint8Array(size);
+    this.missing = Math.ceil(size / FilePager.PAGE);
+    this.loaded = new Uint8Array(this.missing);
+  }
+
+  /** Make bytes [begin, end) (clamped to the file) present. */
+  ensure(begin: number, end: number): void {
+    const PAGE = FilePager.PAGE;
+    const size = this.bytes.length;
+    if (end > size) end = size;
+    if (begin >= end) return;
+    const last = Math.floor((end - 1) / PAGE);
+    for (let p = Math.floor(begin / PAGE); p <= last; p++) {
+      if (this.loaded[p] !== 0) continue;
+      let q = p;
+      while (q < last && this.loaded[q + 1] === 0) q++;
+      const from = p * PAGE;
+      const to = Math.min((q + 1) * PAGE, size);
+      for (let at = from; at < to;) {
+        const n = readSync(this.fd, this.bytes, at, to - at, at);
+        if (n <= 0) throw new ModelFormatError(`${this.label}: the file became shorter while it was read`);
+        at += n;
+      }
+      this.loaded.fill(1, p, q + 1);
+      this.missing -= q + 1 - p;
+      p = q;
+    }
+    if (this.missing === 0) this.close();
+  }
+
+  close(): void {
+    if (this.fd >= 0) closeSync(this.fd);
+    this.fd = -1;
+  }
+}
+
+/** Closes a paged model's file once the model is collected. */
+const pagerCleanup = new FinalizationRegistry<FilePager>((pager) => pager.close());
+
 class SphinxTrieModel implements LanguageModel {
   readonly order: number;
   readonly vocabularySize: number;
   readonly bos: number;
   readonly eos: number;
 
-  private readonly words: string[];
-  private readonly ids: Map<string, number>;
+  /** The vocabulary as one string, words separated by NULs; word i is vocabText[vocabStart[i], vocabStart[i+1] − 1). */
+  private readonly vocabText: string;
+  private readonly vocabStart: Int32Array;
+  /** Open-addressing hash table (FNV-1a, linear probing) of word ids, −1 empty; lower ids first on a probe path. */
+  private readonly vocabHash: Int32Array;
+  /** Words made so far (strings are made on first use). */
+  private readonly words: Array<string | undefined>;
   /**
    * The unigram records as in the file, 3 cells per word: prob and backoff (float32, log base
    * 1.0001: `uniF`), start of the word's range in the next order's array (uint32: `uniU`; the range
@@ -178,15 +256,22 @@ class SphinxTrieModel implements LanguageModel {
    */
   private readonly uniF: Float32Array;
   private readonly uniU: Uint32Array;
-  /** Quantiser tables, converted to log10. */
-  private readonly midProbTable: Float64Array;
-  private readonly midBoTable: Float64Array;
-  private readonly longProbTable: Float64Array;
+  /** Quantiser tables as in the file (log base 1.0001: multiply by LOG10_PER_UNIT on use, as for unigrams). */
+  private readonly midProbTable: Float32Array;
+  private readonly midBoTable: Float32Array;
+  private readonly longProbTable: Float32Array;
   private readonly mid: Uint8Array;
   private readonly lng: Uint8Array;
-  /** Word-id column of the middle and longest arrays. */
+  /**
+   * Word-id column of the middle and longest arrays, decoded range by range on first use: a range
+   * of midWord is a unigram's (midDone[w]); a range of longWord is a bigram entry's (order 3: see
+   * trigramRange) or, for an order-2 model, a unigram's (longDone[w]).
+   */
   private readonly midWord: Uint32Array;
   private readonly longWord: Uint32Array;
+  private readonly midDone: Uint8Array;
+  private readonly longDone: Uint8Array;
+  private readonly wordMask: number;
   private readonly wordBits: number;
   private readonly midBits: number;
   private readonly nextMask: number;
@@ -198,7 +283,19 @@ class SphinxTrieModel implements LanguageModel {
   private cacheH2 = -1;
   private cacheBo = 0;
 
-  constructor(buf: Uint8Array) {
+  /**
+   * Reads the file from `buf` (its whole length is the file's). Without a pager, `buf` holds the
+   * whole file and every pointer is checked here; with one, the header, quantiser tables,
+   * unigrams and vocabulary are read and checked here, and each range of the bigram and trigram
+   * arrays is read and checked the first time a query needs it.
+   */
+  private readonly pager: FilePager | undefined;
+  /** Trigram pointers may not exceed this (the last bigram's end pointer). */
+  private readonly longCap: number;
+
+  constructor(buf: Uint8Array, pager?: FilePager) {
+    this.pager = pager;
+    pager?.ensure(0, TRIE_MAGIC.length + 1 + 4 * MAX_ORDER);
     if (buf.length < TRIE_MAGIC.length + 1) throw new ModelFormatError(`file too short (${buf.length} bytes)`);
     for (let i = 0; i < TRIE_MAGIC.length; i++) {
       if (buf[i] !== TRIE_MAGIC.charCodeAt(i)) throw new ModelFormatError("bad magic (expected \"Trie Language Model\")");
@@ -214,6 +311,11 @@ class SphinxTrieModel implements LanguageModel {
     if (buf.length < L.vocabOffset + 4) {
       throw new ModelFormatError(`file is ${buf.length} bytes, header counts need at least ${L.vocabOffset + 4} (truncated?)`);
     }
+    if (pager) {
+      // Everything but the packed arrays: quantiser tables, unigrams, vocabulary.
+      pager.ensure(L.quantOffset, L.middleOffset);
+      pager.ensure(L.vocabOffset, buf.length);
+    }
     const vocabBytes = dv.getInt32(L.vocabOffset, true);
     const expected = L.vocabOffset + 4 + vocabBytes;
     if (vocabBytes < 0 || expected !== buf.length) {
@@ -225,17 +327,17 @@ class SphinxTrieModel implements LanguageModel {
     this.vocabularySize = V;
 
     // Quantiser tables: order 3 has bigram prob, bigram backoff, trigram prob; order 2 only bigram prob.
-    const table = (k: number): Float64Array => {
+    // Views of the file when it is aligned (no conversion pass at start-up), else aligned copies.
+    const table = (k: number): Float32Array => {
       const at = L.quantOffset + 4 + k * QUANT_BINS * 4;
-      const t = new Float64Array(QUANT_BINS);
-      for (let i = 0; i < QUANT_BINS; i++) {
-        const x = dv.getFloat32(at + 4 * i, true);
-        if (Number.isNaN(x)) throw new ModelFormatError("NaN in quantiser table");
-        t[i] = x * LOG10_PER_UNIT;
-      }
+      let bytes = buf.subarray(at, at + QUANT_BINS * 4);
+      if (bytes.byteOffset % 4 !== 0 || !LITTLE_ENDIAN) bytes = littleEndianCells(bytes);
+      const t = new Float32Array(bytes.buffer, bytes.byteOffset, QUANT_BINS);
+      const halves = new Uint16Array(bytes.buffer, bytes.byteOffset, 2 * QUANT_BINS);
+      for (let i = 0; i < QUANT_BINS; i++) if (isNaN32(halves, i)) throw new ModelFormatError("NaN in quantiser table");
       return t;
     };
-    const empty = new Float64Array(0);
+    const empty = new Float32Array(0);
     this.midProbTable = order === 3 ? table(0) : empty;
     this.midBoTable = order === 3 ? table(1) : empty;
     this.longProbTable = order === 3 ? table(2) : order === 2 ? table(0) : empty;
@@ -245,11 +347,12 @@ class SphinxTrieModel implements LanguageModel {
     if (uniBytes.byteOffset % 4 !== 0 || !LITTLE_ENDIAN) uniBytes = littleEndianCells(uniBytes);
     this.uniF = new Float32Array(uniBytes.buffer, uniBytes.byteOffset, 3 * (V + 1));
     this.uniU = new Uint32Array(uniBytes.buffer, uniBytes.byteOffset, 3 * (V + 1));
+    const uniHalves = new Uint16Array(uniBytes.buffer, uniBytes.byteOffset, 6 * (V + 1));
     const nextCap = order > 1 ? counts[1] : 0;
     let prevNext = 0;
     for (let i = 0, o = 0; i <= V; i++, o += 3) {
       const n = this.uniU[o + 2];
-      if (i < V && (Number.isNaN(this.uniF[o]) || Number.isNaN(this.uniF[o + 1]))) throw new ModelFormatError(`NaN in unigram ${i}`);
+      if (i < V && (isNaN32(uniHalves, o) || isNaN32(uniHalves, o + 1))) throw new ModelFormatError(`NaN in unigram ${i}`);
       if (n < prevNext || n > nextCap) throw new ModelFormatError(`unigram ${i} points outside the bigram array`);
       prevNext = n;
     }
@@ -262,45 +365,132 @@ class SphinxTrieModel implements LanguageModel {
     this.midBits = L.middleBits;
     this.nextMask = 2 ** L.nextBits - 1;
     this.longBits = L.longestBits;
-    const wordMask = 2 ** L.wordBits - 1;
+    this.wordMask = 2 ** L.wordBits - 1;
     let usedLong = prevNext; // order 2: the unigrams point straight into the longest array
-    if (order === 3) {
-      this.midWord = decodeWords(this.mid, prevNext, L.middleBits, wordMask);
+    if (order === 3 && pager === undefined) {
       // Check every bigram's trigram pointer (monotonic, inside the trigram array), so a corrupt
       // file fails here rather than giving garbage later. Entry prevNext holds the end pointer.
-      usedLong = checkPointers(this.mid, prevNext + 1, L.middleBits, L.wordBits + 2 * QUANT_BITS, this.nextMask, counts[2]);
+      usedLong = checkPointers(this.mid, 0, prevNext + 1, L.middleBits, L.wordBits + 2 * QUANT_BITS, this.nextMask, counts[2]);
       if (usedLong < 0) throw new ModelFormatError(`bigram ${-usedLong - 1} points outside the trigram array`);
-    } else {
-      this.midWord = new Uint32Array(0);
+    } else if (order === 3 && pager !== undefined) {
+      // Paged: only the end pointer now; each unigram's bigram range is checked when first read.
+      const bit = prevNext * L.middleBits + L.wordBits + 2 * QUANT_BITS;
+      pager.ensure(L.middleOffset + Math.floor(bit / 8), L.middleOffset + Math.floor(bit / 8) + 4);
+      usedLong = readBits(this.mid, bit, this.nextMask);
+      if (usedLong > counts[2]) throw new ModelFormatError(`bigram ${prevNext} points outside the trigram array`);
     }
-    this.longWord = decodeWords(this.lng, usedLong, L.longestBits, wordMask);
+    this.longCap = usedLong;
+    // Zero-filled until decoded (fresh pages cost nothing until written).
+    this.midWord = new Uint32Array(order === 3 ? prevNext : 0);
+    this.longWord = new Uint32Array(usedLong);
+    this.midDone = new Uint8Array(order === 3 ? V : 0);
+    this.longDone = new Uint8Array(order === 2 ? V : 0);
 
     // Vocabulary: NUL-terminated words; word id = position.
     const vocab = buf.subarray(L.vocabOffset + 4, buf.length);
     if (vocab.length === 0 || vocab[vocab.length - 1] !== 0) throw new ModelFormatError("vocabulary is not NUL-terminated");
     // Latin-1 decoding is twice as fast as UTF-8 and gives the same string for ASCII bytes.
     const text = isAscii(vocab) ? latin1.decode(vocab) : new TextDecoder("utf-8").decode(vocab);
-    const parts = text.split("\0");
-    parts.pop(); // empty string after the last NUL
-    if (parts.length !== V) throw new ModelFormatError(`vocabulary has ${parts.length} words, header says ${V}`);
-    this.words = parts;
-    this.ids = new Map();
-    for (let i = 0; i < V; i++) if (!this.ids.has(parts[i])) this.ids.set(parts[i], i);
-    const bos = this.ids.get("<s>");
-    const eos = this.ids.get("</s>");
-    if (bos === undefined || eos === undefined) throw new ModelFormatError("vocabulary lacks <s> or </s>");
+    let words = 0;
+    for (let at = text.indexOf("\0"); at >= 0; at = text.indexOf("\0", at + 1)) words++;
+    if (words !== V) throw new ModelFormatError(`vocabulary has ${words} words, header says ${V}`);
+    const start = new Int32Array(V + 1);
+    let size = 1;
+    while (size < 2 * V) size <<= 1;
+    const hash = new Int32Array(size).fill(-1);
+    const mask = size - 1;
+    for (let i = 0, at = 0; i < V; i++) {
+      const end = text.indexOf("\0", at);
+      start[i] = at;
+      let h = hashRange(text, at, end) & mask;
+      while (hash[h] >= 0) h = (h + 1) & mask;
+      hash[h] = i;
+      at = end + 1;
+    }
+    start[V] = text.length;
+    this.vocabText = text;
+    this.vocabStart = start;
+    this.vocabHash = hash;
+    this.words = new Array<string | undefined>(V);
+    const bos = this.id("<s>");
+    const eos = this.id("</s>");
+    if (bos < 0 || eos < 0) throw new ModelFormatError("vocabulary lacks <s> or </s>");
     this.bos = bos;
     this.eos = eos;
   }
 
   id(word: string): number {
-    return this.ids.get(word) ?? -1;
+    const { vocabHash: hash, vocabStart: start, vocabText: text } = this;
+    const n = word.length;
+    const mask = hash.length - 1;
+    for (let h = hashRange(word, 0, n) & mask; ; h = (h + 1) & mask) {
+      const i = hash[h];
+      if (i < 0) return -1;
+      const at = start[i];
+      // The first id on the probe path wins, so a repeated word keeps its first id.
+      if (start[i + 1] - 1 - at === n && text.startsWith(word, at)) return i;
+    }
   }
 
   word(id: number): string {
-    const w = this.words[id];
-    if (w === undefined) throw new RangeError(`word id ${id} out of range 0..${this.vocabularySize - 1}`);
+    if (!(Number.isInteger(id) && id >= 0 && id < this.vocabularySize)) throw new RangeError(`word id ${id} out of range 0..${this.vocabularySize - 1}`);
+    let w = this.words[id];
+    if (w === undefined) w = this.words[id] = this.vocabText.slice(this.vocabStart[id], this.vocabStart[id + 1] - 1);
     return w;
+  }
+
+  /** midWord over unigram w's range of the middle array, decoded (order 3). */
+  private midRange(w: number): Uint32Array {
+    if (this.midDone[w] === 0) {
+      const begin = this.uniU[3 * w + 2], end = this.uniU[3 * w + 5];
+      if (this.pager !== undefined) {
+        // Entries begin..end inclusive: entry `end` holds the end pointer of the last one's trigrams.
+        const at = this.mid.byteOffset - this.pager.bytes.byteOffset;
+        this.pager.ensure(at + Math.floor((begin * this.midBits) / 8), at + Math.floor(((end + 1) * this.midBits) / 8) + 4);
+      }
+      decodeWords(this.mid, begin, end, this.midBits, this.wordMask, this.midWord);
+      this.midDone[w] = 1;
+    }
+    return this.midWord;
+  }
+
+  /** longWord over [begin, end), the range of middle entry (order 3) or unigram (order 2) `owner`, decoded. */
+  private longRange(owner: number, begin: number, end: number): Uint32Array {
+    if (this.longDone[owner] === 0) {
+      if (this.pager !== undefined) {
+        const at = this.lng.byteOffset - this.pager.bytes.byteOffset;
+        this.pager.ensure(at + Math.floor((begin * this.longBits) / 8), at + Math.floor((end * this.longBits) / 8) + 4);
+      }
+      decodeWords(this.lng, begin, end, this.longBits, this.wordMask, this.longWord);
+      this.longDone[owner] = 1;
+    }
+    return this.longWord;
+  }
+
+  /**
+   * longWord over the trigram range [begin, end), decoded (order 3). There longWord holds word
+   * id + 1, so 0 marks a range not decoded yet: no flag array to miss in the cache per lookup.
+   */
+  private trigramRange(begin: number, end: number): Uint32Array {
+    if (begin < end && this.longWord[begin] === 0) {
+      if (this.pager !== undefined) {
+        const at = this.lng.byteOffset - this.pager.bytes.byteOffset;
+        this.pager.ensure(at + Math.floor((begin * this.longBits) / 8), at + Math.floor((end * this.longBits) / 8) + 4);
+      }
+      decodeWords(this.lng, begin, end, this.longBits, this.wordMask, this.longWord, 1);
+    }
+    return this.longWord;
+  }
+
+  /** The whole word-id column of the bigrams (successors' index). */
+  private bigramColumn(): Uint32Array {
+    const V = this.vocabularySize;
+    if (this.order === 2) {
+      for (let w = 0; w < V; w++) this.longRange(w, this.uniU[3 * w + 2], this.uniU[3 * w + 5]);
+      return this.longWord;
+    }
+    for (let w = 0; w < V; w++) this.midRange(w);
+    return this.midWord;
   }
 
   unigram(w: number): number {
@@ -323,8 +513,9 @@ class SphinxTrieModel implements LanguageModel {
 
   predecessors(w: number): Uint32Array {
     if (!(w >= 0 && w < this.vocabularySize) || this.order === 1) return new Uint32Array(0);
-    const column = this.order === 2 ? this.longWord : this.midWord;
-    return column.subarray(this.uniU[3 * w + 2], this.uniU[3 * w + 5]);
+    const begin = this.uniU[3 * w + 2], end = this.uniU[3 * w + 5];
+    const column = this.order === 2 ? this.longRange(w, begin, end) : this.midRange(w);
+    return column.subarray(begin, end);
   }
 
   /** Inverted bigram index (built on first use: the trie is keyed by the predicted word). */
@@ -335,7 +526,7 @@ class SphinxTrieModel implements LanguageModel {
     if (!(h >= 0 && h < this.vocabularySize) || this.order === 1) return new Uint32Array(0);
     if (this.successorIds === undefined) {
       const V = this.vocabularySize;
-      const column = this.order === 2 ? this.longWord : this.midWord;
+      const column = this.bigramColumn();
       const start = new Uint32Array(V + 1);
       for (let w = 0; w < V; w++) for (let e = this.uniU[3 * w + 2], end = this.uniU[3 * w + 5]; e < end; e++) start[column[e] + 1]++;
       for (let i = 0; i < V; i++) start[i + 1] += start[i];
@@ -352,8 +543,9 @@ class SphinxTrieModel implements LanguageModel {
   /** log10 P(w | h1) of an order-2 model; w and h1 valid ids. */
   private bigramLogProb(w: number, h1: number): number {
     const wi = 3 * w;
-    const e = findEntry(this.longWord, this.uniU[wi + 2], this.uniU[wi + 5], h1);
-    if (e >= 0) return this.longProbTable[readBits(this.lng, e * this.longBits + this.wordBits, 0xffff)];
+    const begin = this.uniU[wi + 2], end = this.uniU[wi + 5];
+    const e = findEntry(this.longRange(w, begin, end), begin, end, h1);
+    if (e >= 0) return this.longProbTable[readBits(this.lng, e * this.longBits + this.wordBits, 0xffff)] * LOG10_PER_UNIT;
     return (this.uniF[wi] + this.uniF[3 * h1 + 1]) * LOG10_PER_UNIT;
   }
 
@@ -364,19 +556,23 @@ class SphinxTrieModel implements LanguageModel {
     const wi = 3 * w;
     // Path in the reversed trie: w → h1 (middle array) → h2 (longest array).
     const hasH2 = h2 >= 0;
-    const m = findEntry(this.midWord, uniU[wi + 2], uniU[wi + 5], h1);
+    const m = findEntry(this.midRange(w), uniU[wi + 2], uniU[wi + 5], h1);
     if (m < 0) {
       // No bigram (h1 w): P = P(w) · bo(h1) · bo(h2 h1).
       return (uniF[wi] + uniF[3 * h1 + 1]) * LOG10_PER_UNIT + (hasH2 ? this.bigramBackoff(h1, h2) : 0);
     }
     const mid = this.mid;
     const bit = m * this.midBits + this.wordBits; // at the backoff code; prob code and next follow
-    const p2 = this.midProbTable[readBits(mid, bit + QUANT_BITS, 0xffff)];
+    const p2 = this.midProbTable[readBits(mid, bit + QUANT_BITS, 0xffff)] * LOG10_PER_UNIT;
     if (!hasH2) return p2;
     const tBegin = readBits(mid, bit + 2 * QUANT_BITS, this.nextMask);
     const tEnd = readBits(mid, bit + this.midBits + 2 * QUANT_BITS, this.nextMask);
-    const t = findEntry(this.longWord, tBegin, tEnd, h2);
-    if (t >= 0) return this.longProbTable[readBits(this.lng, t * this.longBits + this.wordBits, 0xffff)];
+    if (this.pager !== undefined && !(tBegin <= tEnd && tEnd <= this.longCap)) {
+      // A paged file's pointers are checked as they are used (an in-memory one's all at load).
+      throw new ModelFormatError(`${this.pager.label}: bigram ${m} points outside the trigram array`);
+    }
+    const t = findEntry(this.trigramRange(tBegin, tEnd), tBegin, tEnd, h2 + 1);
+    if (t >= 0) return this.longProbTable[readBits(this.lng, t * this.longBits + this.wordBits, 0xffff)] * LOG10_PER_UNIT;
     // No trigram (h2 h1 w): P = P(w | h1) · bo(h2 h1).
     return p2 + this.bigramBackoff(h1, h2);
   }
@@ -384,8 +580,8 @@ class SphinxTrieModel implements LanguageModel {
   /** log10 backoff weight of the bigram (h2 h1), 0 when it is not in the model. */
   private bigramBackoff(h1: number, h2: number): number {
     if (h1 === this.cacheH1 && h2 === this.cacheH2) return this.cacheBo;
-    const e = findEntry(this.midWord, this.uniU[3 * h1 + 2], this.uniU[3 * h1 + 5], h2);
-    const bo = e >= 0 ? this.midBoTable[readBits(this.mid, e * this.midBits + this.wordBits, 0xffff)] : 0;
+    const e = findEntry(this.midRange(h1), this.uniU[3 * h1 + 2], this.uniU[3 * h1 + 5], h2);
+    const bo = e >= 0 ? this.midBoTable[readBits(this.mid, e * this.midBits + this.wordBits, 0xffff)] * LOG10_PER_UNIT : 0;
     this.cacheH1 = h1;
     this.cacheH2 = h2;
     this.cacheBo = bo;
@@ -398,7 +594,28 @@ export function readSphinxTrie(buffer: Buffer | Uint8Array): LanguageModel {
   return new SphinxTrieModel(buffer);
 }
 
-/** Read a trie language model file. */
+/**
+ * Read a trie language model file. The file is read as queries need it (see FilePager): it must
+ * not be changed while the model is in use. Throws the file system's error when it cannot be
+ * opened or is a directory (code EISDIR), ModelFormatError when it is not a valid model.
+ */
 export function loadSphinxTrie(path: string | URL): LanguageModel {
-  return readSphinxTrie(readFileSync(path));
+  const fd = openSync(path, "r");
+  let pager: FilePager;
+  try {
+    const stat = fstatSync(fd);
+    if (stat.isDirectory()) throw Object.assign(new Error(`EISDIR: illegal operation on a directory, read '${String(path)}'`), { code: "EISDIR" });
+    pager = new FilePager(fd, stat.size, String(path));
+  } catch (e) {
+    closeSync(fd);
+    throw e;
+  }
+  try {
+    const model = new SphinxTrieModel(pager.bytes, pager);
+    pagerCleanup.register(model, pager);
+    return model;
+  } catch (e) {
+    pager.close();
+    throw e;
+  }
 }

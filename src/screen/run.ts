@@ -18,8 +18,9 @@ import { planBatches } from "./records.js";
 import { learnSiteTables, type SiteLearningEvent, type SiteLearningSummary } from "./site-tables.js";
 import type { Batch, PageResult, ResultCounts, ResultStore, RunInfo, ScreenInput } from "./types.js";
 
-export const DEFAULT_RECORDS_PER_BATCH = 64;
-export const DEFAULT_SPUN_THRESHOLD = 0.5;
+import { DEFAULT_RECORDS_PER_BATCH, DEFAULT_SPUN_THRESHOLD } from "./defaults.js";
+
+export { DEFAULT_RECORDS_PER_BATCH, DEFAULT_SPUN_THRESHOLD };
 /** Batches written to the store per planning step. */
 const PLAN_CHUNK = 64;
 

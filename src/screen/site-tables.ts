@@ -25,8 +25,9 @@ import { screenPage, TRACE_MIN_SCORE } from "./page.js";
 import { pagesAt } from "./pages.js";
 import type { PageResult, ResultStore, SiteTable } from "./types.js";
 
-/** A site needs this many analysed pages before a table is learned for it (`--learn-min-pages`). */
-export const DEFAULT_LEARN_MIN_PAGES = 20;
+import { DEFAULT_LEARN_MIN_PAGES } from "./defaults.js";
+
+export { DEFAULT_LEARN_MIN_PAGES };
 /**
  * Pages of one site a table is learned from (its first, in key order); every page of the site
  * is re-restored. A spinner's table shows in its first few hundred pages (README: the table
