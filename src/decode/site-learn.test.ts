@@ -40,6 +40,15 @@ test("a spun site: the learner finds the spinner's table from its pages alone, a
   assert.ok(after > before, `restored on held-out pages: ${before} without the table, ${after} with it`);
 });
 
+test("a mostly clean page set with a few spun pages is too mixed: an empty table, and why", { timeout: 300_000 }, () => {
+  const spinner = siteSpinner({ seed: 33, lexicon });
+  // One page in four spun: enough substitutions recur to suggest a table, but it reads on a third of the pages.
+  const texts = train.slice(0, 48).map((p, i) => (i % 4 === 0 ? spinner.spinPage(p.text).text : p.text));
+  const r = learnSite(texts, { model, lexicon });
+  assert.deepEqual(r.pairs, []);
+  assert.match(r.reason ?? "", /too mixed to learn from: the table their substitutions suggest reads on only \d+ of 48 pages/);
+});
+
 test("a clean site gives an empty table and says why; so does a page set too small to show recurrence", { timeout: 300_000 }, () => {
   const clean = learnSite(train.map((p) => p.text), { model, lexicon });
   assert.deepEqual(clean.pairs, []);

@@ -93,8 +93,12 @@ export const SITE_DEFAULTS = {
   minPages: 2,
   /** Fewer pages than this cannot show that a substitution recurs across articles. */
   minSitePages: 3,
-  /** Below this share of its words explained by the table, a site reads as clean (or too mixed). */
+  /** Below this share of its words explained by the table, a site reads as clean. */
   minTableShare: 0.01,
+  /** A page bears the table out when it explains this share of its words (at least one place)... */
+  pageTableShare: 0.01,
+  /** ...and a table is written only when at least this share of the pages bear it out. */
+  minBorneShare: 0.5,
   initialApply: 0.8,
   /** Log-odds a second original of the same substitute needs. */
   sharedSpunMargin: 20,
@@ -370,6 +374,7 @@ export function learnSite(texts: Iterable<string>, options: SiteLearnOptions): S
   options.onCandidates?.(pairs.map((p) => ({ original: phrases[p.original], spun: phrases[p.spun], logOdds: p.gain, evidence: p.evidence, prior: p.prior, penalty: p.penalty, kept: p.inTable, expected: p.expected })));
   // 3. The table: pairs that recur, with P(s | o) = a·P(pair in the table).
   const out: LearnedPair[] = [];
+  const writtenPairs = new Set<number>(); // pairs written to the table
   let explainedWords = 0;
   const seeded = new Set(seed.map((p) => `${p.original}\u0000${p.spun}`));
   for (const pair of pairs) {
@@ -380,6 +385,7 @@ export function learnSite(texts: Iterable<string>, options: SiteLearnOptions): S
     if (!traced && (pair.expected < SITE_DEFAULTS.minCount || pair.pages < Math.min(SITE_DEFAULTS.minPages, pages.length))) continue;
     const probability = apply / (1 + Math.exp(-pair.gain));
     out.push({ original, spun: spunText, probability: round(probability), count: round(pair.expected), pages: pair.pages, source: traced ? "traced" : "site" });
+    writtenPairs.add(pair.id);
     explainedWords += pair.expected * spunText.split(" ").length;
   }
   for (const p of seed) if (!out.some((q) => q.original === p.original && q.spun === p.spun)) out.push(p);
@@ -388,11 +394,23 @@ export function learnSite(texts: Iterable<string>, options: SiteLearnOptions): S
     return result([...seed], apply, tableShare,
       `the pages do not read as spun by one table (a table would explain ${(tableShare * 100).toFixed(1)}% of their words; a spun site's explains several per cent): no table learned`);
   }
+  // A table that only some pages bear out (a mostly clean site with a few spun pages, pages of
+  // several sites) would fire on the pages it does not describe: better none.
+  const pageMass = new Float64Array(pages.length);
+  for (const pair of pairs) if (pair.inTable && writtenPairs.has(pair.id)) expectedSpun(pair, pairs, places, apply, inDomain, pageMass);
+  let borne = 0;
+  pages.forEach((page, i) => {
+    if (pageMass[i] >= Math.max(1, SITE_DEFAULTS.pageTableShare * page.words)) borne++;
+  });
+  if (borne < SITE_DEFAULTS.minBorneShare * pages.length) {
+    return result([...seed], apply, tableShare,
+      `the pages are too mixed to learn from: the table their substitutions suggest reads on only ${borne} of ${pages.length} pages; give pages of one spun site`);
+  }
   return result(out, apply, tableShare);
 }
 
 /** Expected places the pair spun (posterior of the pair at each of its places), and pages with a likely one. */
-function expectedSpun(pair: Pair, pairs: Pair[], places: Place[], apply: number, inDomain: Set<number>): { count: number; pages: number } {
+function expectedSpun(pair: Pair, pairs: Pair[], places: Place[], apply: number, inDomain: Set<number>, pageMass?: Float64Array): { count: number; pages: number } {
   const id = pair.id;
   let count = 0;
   const onPages = new Set<number>();
@@ -409,6 +427,7 @@ function expectedSpun(pair: Pair, pairs: Pair[], places: Place[], apply: number,
     }
     const posterior = mine / x;
     count += posterior;
+    if (pageMass !== undefined) pageMass[place.page] += posterior;
     if (posterior >= SITE_DEFAULTS.pagePosterior) onPages.add(place.page);
   }
   return { count, pages: onPages.size };
