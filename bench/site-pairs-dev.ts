@@ -15,7 +15,7 @@ for (const seed of (process.env.SITES ?? "101,202").split(",").map(Number)) {
   const truth = sp.siteTable();
   const totalUses = truth.reduce((s, e) => s + e.uses, 0);
   const t0 = performance.now();
-  let cands: Array<{ original: string; spun: string; logOdds: number; evidence: number; prior: number; penalty: number; kept: boolean }> = [];
+  let cands: Array<{ original: string; spun: string; logOdds: number; evidence: number; prior: number; penalty: number; kept: boolean; expected: number }> = [];
   const r = learnSite(pages, { model, lexicon, onCandidates: (c) => (cands = c) });
   const candKey = new Map(cands.map((c) => [c.original + "\t" + c.spun, c]));
   let reach = 0; const missed: string[] = []; const lost: string[] = [];
@@ -24,7 +24,7 @@ for (const seed of (process.env.SITES ?? "101,202").split(",").map(Number)) {
   for (const e of truth) { const c = candKey.get(e.original + "\t" + e.spun); if (!c || c.kept) continue; if (c.logOdds > 0) lostPos += e.uses; else if (c.evidence + c.prior <= 0) lostEvid += e.uses; else lostPen += e.uses; }
   console.log(`  lost uses: competition ${(lostPos / totalUses).toFixed(3)}, weak evidence ${(lostEvid / totalUses).toFixed(3)}, kept penalty ${(lostPen / totalUses).toFixed(3)}`);
   let expTrue = 0, usesTrue = 0, expFalse = 0;
-  for (const c of cands) { if (!c.kept) continue; const e = truth.find((t) => t.original === c.original && t.spun === c.spun); if (e) { expTrue += (c as unknown as { expected: number }).expected; usesTrue += e.uses; } else expFalse += (c as unknown as { expected: number }).expected; }
+  for (const c of cands) { if (!c.kept) continue; const e = truth.find((t) => t.original === c.original && t.spun === c.spun); if (e) { expTrue += c.expected; usesTrue += e.uses; } else expFalse += c.expected; }
   console.log(`  true pairs in table: expected ${expTrue.toFixed(0)} vs real uses ${usesTrue}; false pairs expected ${expFalse.toFixed(0)}`);
   let inTableUses = 0;
   for (const e of truth) { const c = candKey.get(e.original + "\t" + e.spun); if (c?.kept) inTableUses += e.uses; }

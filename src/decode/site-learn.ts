@@ -250,10 +250,9 @@ export function learnSite(texts: Iterable<string>, options: SiteLearnOptions): S
             pairs.push({ id, original, spun: at.place.spun, prior: SITE_DEFAULTS.priorLogOdds + SITE_DEFAULTS.choiceWeight * Math.min(0, e.choice), places: [], inTable: false, gain: 0, evidence: 0, penalty: 0, expected: 0, pages: 0 });
             pairs[id].gain = pairs[id].prior;
           }
-          const r = (score(lm, e.ids, observed, e.to, h2(p), h1(p)) - at.lm) * scale - SITE_RATIO_SHIFT;
-          if (at.place.pairs.includes(id)) continue;
+          if (at.place.pairs.includes(id)) continue; // another sense's link to the same original
           at.place.pairs.push(id);
-          at.place.ratios.push(r);
+          at.place.ratios.push((score(lm, e.ids, observed, e.to, h2(p), h1(p)) - at.lm) * scale - SITE_RATIO_SHIFT);
           pairs[id].places.push(at.index);
         }
       }
@@ -277,8 +276,8 @@ export function learnSite(texts: Iterable<string>, options: SiteLearnOptions): S
   const inDomain = new Set<number>(); // phrases the table replaces
   const rounds = options.rounds ?? SITE_DEFAULTS.rounds;
   for (let round = 0; round < rounds; round++) {
-    // E: each place's likelihood ratio under the current table, and how much of each phrase's
-    // written places the table explains as spun from something else.
+    // E: each place's likelihood ratio under the current table, and how much of each paragraph
+    // the table explains as spun.
     const lr = new Float64Array(places.length);
     const paragraphSpun = new Float64Array(paragraphs);
     places.forEach((place, i) => {
@@ -291,9 +290,7 @@ export function learnSite(texts: Iterable<string>, options: SiteLearnOptions): S
         spunMass += m;
       }
       lr[i] = x;
-      if (spunMass > 0) {
-        paragraphSpun[place.paragraph] += spunMass / x;
-      }
+      if (spunMass > 0) paragraphSpun[place.paragraph] += spunMass / x;
     });
     // Some pages are spun only in their first paragraphs: an original written in a paragraph
     // the table does not touch says little about the table. Kept places count in full only in
@@ -440,7 +437,7 @@ function expectedSpun(pair: Pair, pairs: Pair[], places: Place[], apply: number,
   return { count, pages: onPages.size };
 }
 
-/** ln-free LM score (log10) of `ids` after (h2, h1), then of the observed words after the span. */
+/** log10 LM score of `ids` after (h2, h1), then of the observed words after the span (and the sentence end). */
 function score(lm: LanguageModel, ids: readonly number[], observed: readonly number[], next: number, h2: number, h1: number): number {
   let s = 0;
   const end = Math.min(observed.length, next + RIGHT_CONTEXT);
