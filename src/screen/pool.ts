@@ -41,9 +41,9 @@ interface Job {
   req: JobRequest;
   resolve: (r: never) => void;
   reject: (e: Error) => void;
-  /** The time limit of a text job, and the slot running it once it runs. */
+  /** A text job's time limit, ms, counted from when a thread takes it. */
+  timeoutMs?: number;
   timer?: NodeJS.Timeout;
-  slot?: Slot;
 }
 
 interface Slot {
@@ -155,18 +155,16 @@ export class ScreenPool {
 
   /**
    * Run one text job (`unspin serve`) on the next free thread. Refused at once when `maxWaiting`
-   * jobs already wait. With `timeoutMs`, a job not done in that time (waiting included) fails
-   * with PoolTimeoutError; a running one's thread is stopped and replaced, so that a runaway
-   * text cannot hold it.
+   * jobs already wait. With `timeoutMs`, a job that runs longer fails with PoolTimeoutError and
+   * its thread is stopped and replaced, so that a runaway text cannot hold it. (Waiting is
+   * bounded by the queue: at most maxWaiting jobs ahead, each at most timeoutMs.)
    */
   runText<T>(job: TextJob, opts: { timeoutMs?: number } = {}): Promise<T> {
     if (this.closed) return Promise.reject(new Error("pool is closed"));
     const max = this.options.maxWaiting;
     if (max !== undefined && this.waiting.length >= max && this.idle === 0) return Promise.reject(new PoolBusyError(this.waiting.length));
     return new Promise<T>((resolve, reject) => {
-      const entry: Job = { req: { job }, resolve: resolve as (r: never) => void, reject };
-      if (opts.timeoutMs !== undefined) entry.timer = setTimeout(() => this.expire(entry, opts.timeoutMs!), opts.timeoutMs);
-      this.waiting.push(entry);
+      this.waiting.push({ req: { job }, resolve: resolve as (r: never) => void, reject, timeoutMs: opts.timeoutMs });
       this.pump();
     });
   }
@@ -181,22 +179,20 @@ export class ScreenPool {
     return { running: this.slots.length - this.idle, waiting: this.waiting.length };
   }
 
-  private expire(entry: Job, ms: number): void {
-    const at = this.waiting.indexOf(entry);
-    if (at >= 0) this.waiting.splice(at, 1);
-    const slot = entry.slot;
-    if (slot !== undefined && slot.busy !== null && slot.busy.req === entry.req) {
-      slot.busy = null;
-      this.slots = this.slots.filter((s) => s !== slot);
-      this.replacing++;
-      void slot.worker.terminate();
-      this.spawn(this.init)
-        .catch((e: Error) => {
-          if (this.slots.length === 0) for (const w of this.waiting.splice(0)) w.reject(e);
-        })
-        .finally(() => this.replacing--);
-    }
-    entry.reject(new PoolTimeoutError(ms));
+  /** A job ran past its time limit: fail it, and replace its thread (stopped mid-job). */
+  private expire(slot: Slot, id: number, ms: number): void {
+    const job = slot.busy;
+    if (job === null || job.id !== id) return;
+    slot.busy = null;
+    this.slots = this.slots.filter((s) => s !== slot);
+    this.replacing++;
+    void slot.worker.terminate();
+    this.spawn(this.init)
+      .catch((e: Error) => {
+        if (this.slots.length === 0) for (const w of this.waiting.splice(0)) w.reject(e);
+      })
+      .finally(() => this.replacing--);
+    job.reject(new PoolTimeoutError(ms));
   }
 
   private pump(): void {
@@ -205,8 +201,9 @@ export class ScreenPool {
       if (slot.busy !== null) continue;
       const next = this.waiting.shift()!;
       const id = this.nextId++;
-      next.slot = slot;
       slot.busy = { ...next, id };
+      const ms = next.timeoutMs;
+      if (ms !== undefined) slot.busy.timer = setTimeout(() => this.expire(slot, id, ms), ms);
       slot.worker.postMessage({ id, ...next.req } as WorkerRequest);
     }
   }
