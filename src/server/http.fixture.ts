@@ -16,7 +16,7 @@ export async function call(base: string, path: string, init: { method?: string; 
     body = JSON.stringify(init.json);
     headers["Content-Type"] ??= "application/json";
   }
-  const res = await fetch(base + path, { method: init.method ?? (body === undefined ? "GET" : "POST"), headers, body });
+  const res = await fetch(base + path, { method: init.method ?? (body === undefined ? "GET" : "POST"), headers, body: body as BodyInit | undefined });
   const text = await res.text();
   let json: unknown;
   try {
