@@ -390,6 +390,50 @@ test("damaged WARC, gzip per record: corrupt member, broken header, multi-record
   for (const n of [1, 2, 4]) await checkPartition(input, n, items);
 });
 
+test("plain WARC: a Content-Length running past the end of the file is one problem, and the records after it are read", async () => {
+  const dir = tmp();
+  const good = (i: number) => response(`http://d.example/${i}`, { "Content-Type": "text/html; charset=utf-8" }, page(i));
+  const parts: Buffer[] = [];
+  for (let i = 0; i < 50; i++) {
+    if (i === 25) {
+      const block = httpBlock({ "Content-Type": "text/html" }, page(i));
+      parts.push(rawRecord({ "WARC-Type": "response", "WARC-Target-URI": `http://d.example/${i}` }, block, String(10_000_000)));
+    } else parts.push(good(i));
+  }
+  const file = path.join(dir, "overrun.warc");
+  fs.writeFileSync(file, Buffer.concat(parts));
+  const input = await inputOf(file);
+  const items = await collect(input);
+  assert.equal(items.length, 50, "every record accounted for");
+  assert.equal(items.filter((i) => i.page).length, 49);
+  const bad = items.find((i) => i.problem)!.problem!;
+  assert.equal(bad.url, "http://d.example/25");
+  assert.match(bad.reason, /Content-Length \(10000000 bytes\) runs past the end of the file/);
+  for (const n of [1, 7, 50]) await checkPartition(input, n, items);
+});
+
+test("gzip per record: corrupt members in a row are each one problem, so the counts add up to the records", async () => {
+  const dir = tmp();
+  const corrupted = (b: Buffer) => {
+    const c = Buffer.from(b);
+    for (let k = 40; k < 80; k++) c[k] ^= 0x5a;
+    return c;
+  };
+  const members: Buffer[] = [];
+  for (let i = 0; i < 50; i++) {
+    const m = gz(response(`http://e.example/${i}`, { "Content-Type": "text/html; charset=utf-8" }, page(i)));
+    members.push(i === 20 || i === 21 || i === 22 || i === 40 ? corrupted(m) : m);
+  }
+  const file = path.join(dir, "corrupt-run.warc.gz");
+  fs.writeFileSync(file, Buffer.concat(members));
+  const input = await inputOf(file);
+  const items = await collect(input);
+  assert.equal(items.filter((i) => i.page).length, 46);
+  assert.deepEqual(items.filter((i) => i.problem).map((i) => i.problem!.reason), Array(4).fill("corrupt gzip data"));
+  assert.equal(items.length, 50, "pages and problems add up to the members");
+  for (const n of [1, 3, 50]) await checkPartition(input, n, items);
+});
+
 test("truncated and broken whole-file gzip: a problem, then the input ends cleanly", async () => {
   const dir = tmp();
   const { records } = await crawlRecords(8);

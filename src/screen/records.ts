@@ -353,11 +353,6 @@ async function* jsonlItems(file: string, start: number, end: number, limit: numb
       if (offset >= end) return;
       const at: At = { input: file, offset, url: null, date: null };
       if (l.blank) continue;
-      const skipped = begin({ cursor: offset, input: file, offset, url: null });
-      if (skipped !== undefined) {
-        yield skipped;
-        continue;
-      }
       if (l.bytes === null) {
         yield problem(at, sizeProblem(l.length, limit));
         continue;
@@ -380,6 +375,13 @@ async function* jsonlItems(file: string, start: number, end: number, limit: numb
       });
       if (!doc) {
         yield problem({ ...at, url: urlOf(s) }, reason);
+        continue;
+      }
+      // Started once parsed (bounded work: the line is under the size limit), so that a record
+      // that runs out of time is stored under its URL.
+      const skipped = begin({ cursor: offset, input: file, offset, url: doc.url ?? null });
+      if (skipped !== undefined) {
+        yield skipped;
         continue;
       }
       yield { page: { ...at, url: doc.url ?? null, date: normalizeDate(doc.date), title: doc.title ?? null, text: doc.text } };
