@@ -2,7 +2,7 @@
  * `unspin serve`: the HTTP API and the web app (src/server/). The server's modules (hono, the
  * pool) are loaded when the command runs, so that `unspin check` does not pay for them.
  */
-import { Command, InvalidArgumentError } from "commander";
+import { Command, InvalidArgumentError, Option } from "commander";
 import { EXIT } from "../errors.js";
 import { collect } from "./learned.js";
 
@@ -48,8 +48,8 @@ export function registerServeCommand(program: Command): void {
     .option("--sources <index>", "trace index: enables /v1/trace and /v1/documents")
     .option("--results <db>", "screening results (SQLite file or postgres:// URL): enables /v1/runs")
     .option("--threads <n>", "engine threads (default: one per core)", wholeNumber("--threads", 1, 256))
-    .option("--token <token>", "bearer token for POST /v1/documents (default: $UNSPIN_TOKEN)")
-    .option("--max-body <size>", "largest request body", size("--max-body"), 2 * 1024 * 1024)
+    .option("--token <token>", "bearer token for POST /v1/documents (default: $UNSPIN_TOKEN, which other users cannot see in ps)")
+    .addOption(new Option("--max-body <size>", "largest request body (413 beyond)").argParser(size("--max-body")).default(2 * 1024 * 1024, "2MB"))
     .option("--timeout <seconds>", "per-request time limit (503 after it)", wholeNumber("--timeout", 1, 3600), 60)
     .option("--queue <n>", "requests that may wait for a thread (429 beyond)", wholeNumber("--queue", 0, 100_000), 64)
     .option("--lm <path>", "language model (default: the bundled one)")
