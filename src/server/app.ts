@@ -134,7 +134,8 @@ export function createApp(deps: AppDeps): Hono {
   app.get("/v1/runs/:run/pages", async (c) => {
     const store = resultsOf(deps);
     await findRun(store, c.req.param("run"));
-    const q = validate(PagesQuery, c.req.query());
+    // An empty parameter (`site=` from a form left blank) is no filter.
+    const q = validate(PagesQuery, Object.fromEntries(Object.entries(c.req.query()).filter(([, v]) => v !== "")));
     if (q.min_score !== undefined && q.max_score !== undefined && q.min_score > q.max_score) {
       throw new ApiError(400, "invalid_request", "min_score is above max_score");
     }

@@ -225,6 +225,9 @@ test("GET /v1/runs/:run/pages pages through the analysed pages by score, filtere
   assert.deepEqual({ total: some.json.total, limit: some.json.limit, offset: some.json.offset, offsets: some.json.pages.map((p: PageResult) => p.offset) },
     { total: 2, limit: 1, offset: 1, offsets: [300] });
   assert.deepEqual(some.json.pages, (await store.pages({ site: "a.example", minScore: 0.5, limit: 1, offset: 1 })).pages);
+  const blank = await call(base, `/v1/runs/${id}/pages?site=&min_score=&max_score=&limit=2&offset=`);
+  assert.equal(blank.status, 200, blank.text);
+  assert.deepEqual({ total: blank.json.total, n: blank.json.pages.length }, { total: 4, n: 2 }, "empty parameters are no filters");
   for (const q of ["min_score=high", "limit=0", "limit=5000", "offset=-1", "colour=red", "min_score=0.9&max_score=0.1"]) {
     const bad = await call(base, `/v1/runs/${id}/pages?${q}`);
     assert.equal(bad.status, 400, q);
