@@ -5,6 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { spawn, spawnSync } from "node:child_process";
+import { createServer, type AddressInfo } from "node:net";
 import { join } from "node:path";
 import { test } from "node:test";
 import { fileURLToPath } from "node:url";
@@ -25,6 +26,23 @@ test("serve refuses a non-loopback host without a token: exit 2, one line", () =
   const bad = spawnSync(process.execPath, [bin, "serve", "--port", "70000"], { encoding: "utf8", timeout: 60_000 });
   assert.equal(bad.status, 2);
   assert.match(bad.stderr, /--port must be a whole number/);
+  const noIndex = spawnSync(process.execPath, [bin, "serve", "--port", "0", "--sources", join(root, "no-such-index.db")], { encoding: "utf8", timeout: 60_000 });
+  assert.equal(noIndex.status, 2);
+  assert.match(noIndex.stderr, /^unspin: no trace index at \S+no-such-index\.db/);
+  assert.equal(noIndex.stderr.trim().split("\n").length, 1);
+});
+
+test("serve on a port in use: exit 1, one line", async () => {
+  const taken = createServer();
+  await new Promise<void>((resolve) => taken.listen(0, "127.0.0.1", resolve));
+  try {
+    const port = (taken.address() as AddressInfo).port;
+    const r = spawnSync(process.execPath, [bin, "serve", "--port", String(port), "--threads", "1"], { encoding: "utf8", timeout: 120_000 });
+    assert.equal(r.status, 1, r.stderr);
+    assert.match(r.stderr, /^unspin: cannot listen on 127\.0\.0\.1:\d+: the port is in use\n$/);
+  } finally {
+    taken.close();
+  }
 });
 
 test("serve prints its URL, and on SIGTERM answers the request in flight, then exits 0", async () => {

@@ -2,7 +2,7 @@
  * `unspin serve`: the engine's worker pool, the results store, and the hono app (app.ts) on a
  * node http server with limits against slow clients; `close()` drains requests in flight.
  */
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import type { Server, ServerResponse } from "node:http";
 import { isIP } from "node:net";
 import { fileURLToPath } from "node:url";
@@ -11,6 +11,7 @@ import { InputError, UnspinError } from "../errors.js";
 import { ScreenPool, defaultThreads } from "../screen/pool.js";
 import type { TextJob } from "../screen/one-text.js";
 import { openResultStore } from "../screen/results/index.js";
+import { isPostgresUrl } from "../store/pg-common.js";
 import type { ResultStore } from "../screen/types.js";
 import { createApp, type TextEngine } from "./app.js";
 
@@ -69,6 +70,10 @@ export async function startServer(opts: ServeOptions = {}): Promise<RunningServe
   const token = opts.token === "" ? undefined : opts.token;
   if (!isLoopback(host) && token === undefined) {
     throw new InputError(`refusing to listen on ${host} without a token: anyone who can reach it could add documents; give --token (or UNSPIN_TOKEN), or listen on 127.0.0.1`);
+  }
+  // A mistyped index path is the user's mistake, said before any thread starts.
+  if (opts.sources !== undefined && !isPostgresUrl(opts.sources) && !existsSync(opts.sources)) {
+    throw new InputError(`no trace index at ${opts.sources} (build one with "unspin index add --db ${opts.sources} FILES")`);
   }
   const log = opts.log ?? ((line: string) => process.stderr.write(line + "\n"));
   const timeoutMs = opts.timeoutMs ?? DEFAULTS.timeoutMs;
