@@ -138,11 +138,14 @@ function align4(n: number): number {
  * `file` is used in place when it is 4-byte aligned (it must then not be modified), else copied.
  */
 export function decodeArtifact(file: Uint8Array): ArtifactData {
-  let buf = file[0] === 0x1f && file[1] === 0x8b ? gunzipSync(file) : Buffer.from(file.buffer, file.byteOffset, file.byteLength);
-  if (buf.byteOffset % 4 !== 0) buf = Buffer.from(buf); // copy to an aligned buffer
-  if (buf.toString("ascii", 0, 8) !== MAGIC) throw new Error("lexicon artifact: bad magic");
-  const headerLen = buf.readUInt32LE(8);
-  const header = JSON.parse(buf.toString("utf8", 12, 12 + headerLen)) as {
+  // Plain typed arrays and TextDecoder, no Buffer: the browser build of the engine decodes it too.
+  let buf: Uint8Array = file[0] === 0x1f && file[1] === 0x8b ? gunzipSync(file) : file;
+  if (buf.byteOffset % 4 !== 0) buf = buf.slice(); // copy to an aligned buffer
+  const ascii = (a: number, b: number) => String.fromCharCode(...buf.subarray(a, b));
+  const utf8 = new TextDecoder("utf-8");
+  if (ascii(0, 8) !== MAGIC) throw new Error("lexicon artifact: bad magic");
+  const headerLen = new DataView(buf.buffer, buf.byteOffset, buf.byteLength).getUint32(8, true);
+  const header = JSON.parse(utf8.decode(buf.subarray(12, 12 + headerLen))) as {
     version: number;
     meta: Record<string, unknown>;
     sections: SectionInfo[];
@@ -157,7 +160,7 @@ export function decodeArtifact(file: Uint8Array): ArtifactData {
       case "u8": out[s.name] = new Uint8Array(ab, off, s.length); break;
       case "u16": out[s.name] = new Uint16Array(ab, off, s.length / 2); break;
       case "i32": out[s.name] = new Int32Array(ab, off, s.length / 4); break;
-      case "utf8": out[s.name] = buf.toString("utf8", s.offset, s.offset + s.length); break;
+      case "utf8": out[s.name] = utf8.decode(buf.subarray(s.offset, s.offset + s.length)); break;
     }
   }
   return out as unknown as ArtifactData;

@@ -818,4 +818,9 @@ export function loadLexicon(path?: string | URL): Lexicon {
   return new LexiconImpl(readArtifact(path));
 }
 
+/** A lexicon over an artifact already in memory (`new Artifact(decodeArtifact(bytes))`): the browser build reads its bytes with fetch. */
+export function lexiconFromArtifact(artifact: Artifact): Lexicon {
+  return new LexiconImpl(artifact);
+}
+
 export type { Analysis, Form, Pos } from "./morph.js";
