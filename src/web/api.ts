@@ -39,13 +39,29 @@ export interface TraceMatch {
   score: number;
   kind: string;
   alignment: { sourceCoverage: number; copyCoverage: number; changedShare: number; substitutions: TraceSubstitution[] };
-  /** The stored source text (the server sends it for the matches it aligned). */
-  sourceText?: string;
+}
+
+/** Character ranges of the source and the copy that the alignment pairs up (as `unspin trace` draws them side by side). */
+export interface Segment {
+  sourceStart: number;
+  sourceEnd: number;
+  copyStart: number;
+  copyEnd: number;
 }
 
 export interface TraceResult {
   matches: TraceMatch[];
+  /** The best source's text and the aligned ranges, when it scores as a match (0.5 or more). */
+  source?: { id: string; text: string; segments: Segment[] };
 }
+
+/** The article read from an HTML page: the text a result's offsets refer to. */
+export interface Article {
+  title: string | null;
+  text: string;
+}
+
+export type CheckResult = AnalysisResult & { article?: Article };
 
 export interface RunCounts {
   pages: number;
@@ -58,10 +74,9 @@ export interface RunCounts {
 
 export interface RunEntry {
   id: string;
-  inputs?: string[];
-  started?: string | null;
+  inputs: string[];
+  started: string;
   counts: RunCounts;
-  sites?: { site: string; pages: number }[];
 }
 
 export interface PagesResult {
@@ -95,12 +110,11 @@ const post = <T>(path: string, input: unknown) =>
   call<T>(path, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(input) });
 
 export const health = () => call<Health>("/v1/health");
-export const check = (input: Input) => post<AnalysisResult>("/v1/check", input);
+export const check = (input: Input) => post<CheckResult>("/v1/check", input);
 export const trace = (text: string) => post<TraceResult>("/v1/trace", { text });
 
 export async function runs(): Promise<RunEntry[]> {
-  const body = await call<{ runs: RunEntry[] } | RunEntry[]>("/v1/runs");
-  return Array.isArray(body) ? body : body.runs;
+  return (await call<{ runs: RunEntry[] }>("/v1/runs")).runs;
 }
 
 export function reportUrl(run: string): string {

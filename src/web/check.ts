@@ -4,23 +4,9 @@
  */
 import { verdict } from "../detect/verdict.js";
 import type { AnalysisResult, Edit } from "../analyze.js";
-import { check as checkOnServer, type Input } from "./api.js";
+import { check as checkOnServer, type CheckResult, type Input } from "./api.js";
 import { acceptDrop, byId, el, percent, readTextFile, showError } from "./dom.js";
 import { installTips, renderMarked, type Marked } from "./marks.js";
-
-/** The input text an analysis was made of, rebuilt from its result (for HTML, the extracted article). */
-export function inputOf(result: Pick<AnalysisResult, "edits" | "restored">): string {
-  let out = "";
-  let pos = 0;
-  let shift = 0;
-  for (const e of result.edits) {
-    const at = e.start + shift;
-    out += result.restored.slice(pos, at) + e.text;
-    pos = at + e.replacement.length;
-    shift += e.replacement.length - (e.end - e.start);
-  }
-  return out + result.restored.slice(pos);
-}
 
 /** Where each edit's replacement sits in the restored text. */
 export function restoredSpans(edits: readonly Edit[]): { start: number; end: number; edit: Edit }[] {
@@ -54,7 +40,7 @@ function restoredDetails(e: Edit): Node[] {
 }
 
 /** Runs the engine in this browser (when the page has that build): the input, and a progress callback. */
-export type LocalCheck = (input: Input, progress: (message: string) => void) => Promise<AnalysisResult>;
+export type LocalCheck = (input: Input, progress: (message: string) => void) => Promise<CheckResult>;
 
 export function setupCheck(localCheck?: LocalCheck): void {
   const form = byId<HTMLFormElement>("check-form");
@@ -95,8 +81,7 @@ export function setupCheck(localCheck?: LocalCheck): void {
     }
   };
 
-  const show = (result: AnalysisResult) => {
-    const text = inputOf(result);
+  const show = (result: CheckResult, text: string) => {
     current = { text, result };
     restoredShown = false;
     byId<HTMLMeterElement>("check-gauge").value = result.score;
@@ -130,9 +115,11 @@ export function setupCheck(localCheck?: LocalCheck): void {
         // From here on the article text is what is checked (and what the text area shows).
         setSource(`${pendingHtml.name}: the article text extracted from the page is below, and was checked.`);
         pendingHtml = null;
-        textarea.value = inputOf(result);
       }
-      show(result);
+      // For an HTML page the offsets are into its article's text (which the text area now shows).
+      const text = result.article?.text ?? ("text" in input ? input.text : "");
+      if (textarea.value !== text) textarea.value = text;
+      show(result, text);
       byId("check-result-heading").focus();
     } catch (err) {
       showError(errorBox, (err as Error).message);

@@ -57,6 +57,7 @@ export function setupRuns(): { load(): Promise<void> } {
   let run: RunEntry | null = null;
   let filter: PageFilter = { limit: PAGE_SIZE, offset: 0 };
   let shown = 0;
+  const sites = new Set<string>();
 
   const loadPages = async (append: boolean) => {
     if (!run) return;
@@ -67,6 +68,9 @@ export function setupRuns(): { load(): Promise<void> } {
       if (append) pageList.append(...items);
       else pageList.replaceChildren(...items);
       shown = filter.offset + pages.length;
+      // The site field suggests the sites seen so far.
+      for (const p of pages) if (p.site) sites.add(p.site);
+      byId("pages-sites").replaceChildren(...[...sites].sort().map((s) => el("option", { value: s })));
       more.hidden = pages.length < filter.limit;
       const what = [filter.site ? `on ${filter.site}` : null, filter.minScore !== undefined ? `scoring at least ${filter.minScore}` : null, filter.maxScore !== undefined ? `at most ${filter.maxScore}` : null].filter(Boolean).join(", ");
       summary.textContent = shown === 0 ? `No pages${what ? " " + what : ""}.` : `${shown}${total !== undefined ? ` of ${total}` : ""} page${shown === 1 ? "" : "s"}${what ? " " + what : ""}, highest score first. Choose a page to see its spans.`;
@@ -83,8 +87,8 @@ export function setupRuns(): { load(): Promise<void> } {
     const url = reportUrl(r.id);
     frame.src = url;
     byId<HTMLAnchorElement>("run-report-link").href = url;
-    byId("pages-sites").replaceChildren(...(r.sites ?? []).map((s) => el("option", { value: s.site })));
     filter = { limit: PAGE_SIZE, offset: 0 };
+    sites.clear();
     site.value = min.value = max.value = "";
     void loadPages(false);
   };
@@ -120,7 +124,7 @@ export function setupRuns(): { load(): Promise<void> } {
           const partial = c.batchesTotal > 0 && c.batchesDone < c.batchesTotal ? `; ${c.batchesDone} of ${c.batchesTotal} batches done` : "";
           return el("li", { class: "run" }, button,
             el("span", { class: "run-counts" }, `${c.pages.toLocaleString("en-US")} pages analysed, ${c.spun.toLocaleString("en-US")} spun, ${c.traced.toLocaleString("en-US")} traced, ${c.problems.toLocaleString("en-US")} not analysed${partial}`),
-            r.inputs?.length ? el("span", { class: "run-inputs" }, `from ${r.inputs.join(", ")}`) : null);
+            r.inputs.length ? el("span", { class: "run-inputs" }, `from ${r.inputs.join(", ")}`) : null);
         })));
         if (entries.length === 1) list.querySelector<HTMLButtonElement>("button")?.click();
       } catch (err) {

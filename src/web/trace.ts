@@ -1,8 +1,7 @@
 /** The Trace view: the ranked sources of a copy, and the copy beside its best source, substitution by substitution. */
-import { trace as traceOnServer, type TraceMatch } from "./api.js";
+import { trace as traceOnServer, type Segment, type TraceMatch } from "./api.js";
 import { acceptDrop, byId, el, percent, readTextFile, showError } from "./dom.js";
 import { installTips, renderMarked, type Marked } from "./marks.js";
-import { alignRows } from "./align-rows.js";
 
 const KIND_TEXT: Record<string, string> = {
   verbatim: "verbatim copy",
@@ -34,21 +33,22 @@ function matchItem(m: TraceMatch): HTMLLIElement {
       `covers ${percent(a.sourceCoverage)} of the source and ${percent(a.copyCoverage)} of the copy; ${percent(a.changedShare)} of the copied words changed; ${a.substitutions.length} substitution${a.substitutions.length === 1 ? "" : "s"}`));
 }
 
-function renderPair(box: HTMLElement, source: string, copy: string, m: TraceMatch): void {
+/** Row by row, the aligned ranges of the source and the copy (the segments `unspin trace` draws side by side), substitutions marked on both sides. */
+function renderPair(box: HTMLElement, source: string, copy: string, m: TraceMatch, segments: readonly Segment[]): void {
   const subs = [...m.alignment.substitutions].sort((a, b) => a.copyStart - b.copyStart);
-  const rows = alignRows(source, copy, subs);
+  const rows = segments.map((g) => ({ source: [g.sourceStart, g.sourceEnd], copy: [g.copyStart, g.copyEnd] }));
   const head = el("div", { class: "pair-row pair-head", role: "row" }, el("span", { role: "columnheader" }, "Source"), el("span", { role: "columnheader" }, "Copy"));
   const body = rows.map((r) => {
-    const inRow = subs.filter((s) => s.copyStart >= r.copy[0] && s.copyEnd <= r.copy[1] && s.copyEnd > s.copyStart);
+    const inRow = subs.filter((s) => s.copyStart >= r.copy[0] && s.copyEnd <= r.copy[1] && s.sourceStart >= r.source[0] && s.sourceEnd <= r.source[1]);
     const srcCell = el("div", { class: "text cell source", role: "cell" });
     const copyCell = el("div", { class: "text cell copy", role: "cell" });
     const srcText = source.slice(r.source[0], r.source[1]);
     const copyText = copy.slice(r.copy[0], r.copy[1]);
     const srcMarks: Marked[] = inRow
-      .filter((s) => s.sourceStart >= r.source[0] && s.sourceEnd <= r.source[1])
+      .filter((s) => s.sourceEnd > s.sourceStart)
       .map((s) => ({ start: s.sourceStart - r.source[0], end: s.sourceEnd - r.source[0], tag: "mark" as const, className: "was", details: () => [el("span", { class: "tip-line" }, "The copy has: ", el("strong", {}, s.copy))] }))
       .sort((a, b) => a.start - b.start);
-    const copyMarks: Marked[] = inRow.map((s) => ({ start: s.copyStart - r.copy[0], end: s.copyEnd - r.copy[0], tag: "mark" as const, className: "now", details: () => [el("span", { class: "tip-line" }, "The source has: ", el("strong", {}, s.source || "(nothing)"))] }));
+    const copyMarks: Marked[] = inRow.filter((s) => s.copyEnd > s.copyStart).map((s) => ({ start: s.copyStart - r.copy[0], end: s.copyEnd - r.copy[0], tag: "mark" as const, className: "now", details: () => [el("span", { class: "tip-line" }, "The source has: ", el("strong", {}, s.source || "(nothing)"))] }));
     renderMarked(srcCell, srcText, srcMarks, false);
     renderMarked(copyCell, copyText, copyMarks);
     if (!srcText.trim()) srcCell.append(el("span", { class: "absent" }, "(not in the source)"));
@@ -78,7 +78,7 @@ export function setupTrace(): void {
     showError(errorBox, null);
     form.setAttribute("aria-busy", "true");
     try {
-      const { matches } = await traceOnServer(text);
+      const { matches, source } = await traceOnServer(text);
       byId("trace-matches").replaceChildren(...matches.map(matchItem));
       const best = matches[0];
       if (matches.length === 0) {
@@ -87,13 +87,10 @@ export function setupTrace(): void {
       if (!best || best.score < 0.5) {
         note.textContent = best ? "No match scores as a source (0.5 or more), so there is nothing to lay side by side." : "";
         pair.replaceChildren();
-      } else if (best.sourceText === undefined) {
-        note.textContent = "The server did not send the source's text, so only the substitutions can be listed.";
-        pair.replaceChildren(el("ul", {}, ...best.alignment.substitutions.map((s) => el("li", {}, `${s.source} → ${s.copy}`))));
-      } else {
+      } else if (source) {
         const n = best.alignment.substitutions.length;
-        note.textContent = `${n} substitution${n === 1 ? "" : "s"}: marked on both sides, row by row. Tab to a marked span in the copy to see what the source had.`;
-        renderPair(pair, best.sourceText, text, best);
+        note.textContent = `${n} substitution${n === 1 ? "" : "s"}, marked on both sides, row by row. Tab to a marked span in the copy to see what the source had.`;
+        renderPair(pair, source.text, text, best, source.segments);
       }
       resultBox.hidden = false;
     } catch (err) {

@@ -10,8 +10,8 @@ import { Artifact, decodeArtifact, defaultArtifactUrl } from "../../lexicon/arti
 import { lexiconFromArtifact } from "../../lexicon/lexicon.js";
 import type { Calibration } from "../../detect/score.js";
 import type { EditCalibration } from "../../detect/confidence.js";
-import calibration from "../../detect/calibration.json";
-import editCalibration from "../../detect/edit-calibration.json";
+import calibration from "../../detect/calibration.json" with { type: "json" };
+import editCalibration from "../../detect/edit-calibration.json" with { type: "json" };
 import type { CheckRequest, WorkerMessage } from "./protocol.js";
 
 const post = (m: WorkerMessage) => postMessage(m);
