@@ -433,6 +433,28 @@ function round(x: number): number {
 }
 
 /** Statistics and score of a text analysed in pieces (large inputs), from the pieces' results. */
+/**
+ * Results of consecutive pieces of one text combined into the result of the whole, as `check`
+ * reads a long input piece by piece: edits moved to offsets in the whole text, the score and
+ * stats computed over every piece (combineStats).
+ */
+export class PieceResults {
+  private readonly parts: AnalysisStats[] = [];
+  private offset = 0;
+
+  /** Add the next piece and its result; returns the piece's edits at offsets in the whole text. */
+  add(piece: string, result: AnalysisResult): Edit[] {
+    const at = this.offset;
+    this.parts.push(result.stats);
+    this.offset += piece.length;
+    return result.edits.map((e) => ({ ...e, start: e.start + at, end: e.end + at }));
+  }
+
+  finish(calibration?: Calibration): { score: number; stats: AnalysisStats } {
+    return combineStats(this.parts, calibration);
+  }
+}
+
 export function combineStats(parts: AnalysisStats[], calibration?: Calibration): { score: number; stats: AnalysisStats } {
   const stats: AnalysisStats = { words: 0, sentences: 0, eligible: 0, changedWords: 0, spinRate: 0, restoreRate: 0, logLikelihoodRatio: 0, milliseconds: 0 };
   let weightedRate = 0, weightedRestore = 0;
