@@ -12,6 +12,7 @@ import { EXIT, InputError, UnspinError } from "../errors.js";
 import { renderBody, renderCheck, renderHeader, styleFor } from "./report.js";
 import { registerTraceCommands } from "./trace-commands.js";
 import { registerScreenCommands } from "./screen-commands.js";
+import { registerServeCommand } from "./serve-command.js";
 import { learnedPairs, collect } from "./learned.js";
 
 const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string };
@@ -153,6 +154,7 @@ export function buildProgram(): Command {
 
   registerTraceCommands(program);
   registerScreenCommands(program);
+  registerServeCommand(program);
   return program;
 }
 

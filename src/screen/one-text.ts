@@ -8,8 +8,8 @@ import { analyze, PieceResults, type AnalysisResult, type AnalyzeOptions, type E
 import { InputError } from "../errors.js";
 import { extractArticle } from "../ingest/html.js";
 import { splitPieces } from "../text/input.js";
-import type { AddProgress, TraceDocument, TraceIndex, TraceResult } from "../trace/index.js";
-import type { ScreenEngine } from "./page.js";
+import { publicMatch, type AddProgress, type TraceDocument, type TraceIndex, type TraceResult } from "../trace/index.js";
+import { TRACE_MIN_SCORE, type ScreenEngine } from "./page.js";
 
 /** A text, or an HTML page whose article is the text. */
 export type TextInput = { text: string; html?: undefined } | { html: string; text?: undefined };
@@ -28,18 +28,34 @@ export class NoArticleError extends InputError {
   }
 }
 
+/** The article an HTML page was read as: the text that the result's offsets refer to. */
+export interface ArticleInfo {
+  title: string | null;
+  text: string;
+}
+
+/** A result, with the article read from the page when the input was HTML. */
+export type WithArticle<T> = T & { article?: ArticleInfo };
+
+/** The result of `trace --json`, and the best source's text with the aligned ranges when it is a match (a viewer shows the two side by side). */
+export interface TextTraceResult extends TraceResult {
+  source?: { id: string; text: string; segments: { sourceStart: number; sourceEnd: number; copyStart: number; copyEnd: number }[] };
+}
+
 /** The text to analyse: the text itself, or the article of the HTML page. */
-export function articleText(input: TextInput): string {
+export function articleText(input: TextInput): { text: string; article?: ArticleInfo } {
   let text: string;
+  let article: ArticleInfo | undefined;
   if (input.html !== undefined) {
-    const article = extractArticle(input.html);
-    if (article === null) throw new NoArticleError();
-    text = article.text;
+    const found = extractArticle(input.html);
+    if (found === null) throw new NoArticleError();
+    article = { title: found.title, text: found.text };
+    text = found.text;
   } else {
     text = input.text;
   }
   if (text.trim() === "") throw new InputError("the text is empty: nothing to analyse");
-  return text;
+  return article === undefined ? { text } : { text, article };
 }
 
 /** The result `check --json` prints for a text, read in the same pieces as a file of that text. */
@@ -66,14 +82,26 @@ export async function runTextJob(
   job: TextJob,
   engine: ScreenEngine,
   writableIndex: () => Promise<TraceIndex>,
-): Promise<AnalysisResult | TraceResult | AddProgress> {
+): Promise<WithArticle<AnalysisResult> | WithArticle<TextTraceResult> | AddProgress> {
   switch (job.kind) {
-    case "analyze":
-      return analyzeText(articleText(job.input), engine.analyze);
+    case "analyze": {
+      const { text, article } = articleText(job.input);
+      const result: WithArticle<AnalysisResult> = analyzeText(text, engine.analyze);
+      if (article !== undefined) result.article = article;
+      return result;
+    }
     case "trace": {
       if (engine.sources === undefined) throw new InputError("this engine has no trace index");
+      const { text, article } = articleText(job.input);
       // Read-only: a server's traces are not logged for `unspin learn`.
-      return engine.sources.trace(articleText(job.input), { top: job.top, record: false });
+      const matches = await engine.sources.traceDetailed(text, { top: job.top, record: false });
+      const result: WithArticle<TextTraceResult> = { matches: matches.map(publicMatch) };
+      const best = matches[0];
+      if (best !== undefined && best.score >= TRACE_MIN_SCORE) {
+        result.source = { id: best.id, text: best.sourceText, segments: best.raw.segments.map((g) => ({ ...g })) };
+      }
+      if (article !== undefined) result.article = article;
+      return result;
     }
     case "add":
       return (await writableIndex()).add(job.documents);
