@@ -180,6 +180,7 @@ test("Check: the seed's spans, details by keyboard, the restored view, download;
   assert.ok(details.shown, "the details show on keyboard focus");
   assert.notEqual(details.outline, "none", "focus is visible");
   assert.match(details.tip ?? "", new RegExp(`Probably: ${first.replacement}.*Confidence ${Math.round(first.confidence * 100)}%`));
+  await page.evaluate(() => window.scrollTo(0, document.getElementById("check-result-heading")!.getBoundingClientRect().top + window.scrollY - 8));
   const file = await shot(page, "check");
   t.diagnostic(`screenshots: ${shots}`);
   if (process.env.UNSPIN_WEB_SCREENSHOT === "1") {
@@ -263,14 +264,13 @@ test("Trace: ranked sources, the copy beside its source with every substitution"
   assert.equal(await page.locator("#trace-pair .copy mark").count(), subs.filter((x) => x.copyEnd > x.copyStart).length, "every substitution marked in the copy");
   assert.equal(await page.locator("#trace-pair .source mark").count(), subs.filter((x) => x.sourceEnd > x.sourceStart).length, "and in the source");
   // Row by row, the aligned ranges: each row shows its ranges of the source and the copy.
-  const rows = await page.$$eval("#trace-pair .pair-row:not(.pair-head)", (rs) => rs.map((r) => {
-    const text = (sel: string) => {
-      const c = r.querySelector(sel)!.cloneNode(true) as HTMLElement;
-      for (const x of c.querySelectorAll(".tip, .absent")) x.remove();
-      return c.textContent ?? "";
-    };
-    return { source: text(".source"), copy: text(".copy") };
-  }));
+  // (No named helper inside the page function: tsx would wrap it in a helper the page lacks.)
+  const cells = await page.$$eval("#trace-pair .pair-row:not(.pair-head)", (rs) => rs.map((r) => [".source", ".copy"].map((sel) => {
+    const c = r.querySelector(sel)!.cloneNode(true) as HTMLElement;
+    for (const x of c.querySelectorAll(".tip, .absent")) x.remove();
+    return c.textContent ?? "";
+  })));
+  const rows = cells.map(([source, copy]) => ({ source, copy }));
   assert.deepEqual(rows, api.source.segments.map((g) => ({ source: api.source.text.slice(g.sourceStart, g.sourceEnd), copy: seed.slice(g.copyStart, g.copyEnd) })));
   assert.ok(rows.length >= 10, `${rows.length} rows`);
   const mark = page.locator("#trace-pair .copy mark").first();
