@@ -161,7 +161,13 @@ test("Check: the seed's spans, details by keyboard, the restored view, download;
   assert.equal(await page.$eval("#check-gauge", (m) => (m as HTMLMeterElement).value), expected.score);
   assert.equal(await visibleText(page, "#check-view"), seed, "the text as written, all of it");
 
-  // Keyboard only: Tab from the result heading to the first span; its details show.
+  // Pointing at a span shows its details too.
+  const pointed = page.locator("#check-view .marked").nth(1);
+  await pointed.hover();
+  assert.ok(await pointed.locator(".tip").isVisible(), "the details show on hover");
+  assert.match(await pointed.locator(".tip").textContent() ?? "", new RegExp(`^Probably: ${expected.edits[1].replacement}`));
+
+  // Keyboard only: Tab from the toggle button to the first span; its details show.
   await page.focus("#check-toggle");
   let focused = "";
   for (let i = 0; i < 10 && focused !== "MARK"; i++) {
