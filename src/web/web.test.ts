@@ -187,12 +187,8 @@ test("Check: the seed's spans, details by keyboard, the restored view, download;
   assert.notEqual(details.outline, "none", "focus is visible");
   assert.match(details.tip ?? "", new RegExp(`Probably: ${first.replacement}.*Confidence ${Math.round(first.confidence * 100)}%`));
   await page.evaluate(() => window.scrollTo(0, document.getElementById("check-result-heading")!.getBoundingClientRect().top + window.scrollY - 8));
-  const file = await shot(page, "check");
+  await shot(page, "check");
   t.diagnostic(`screenshots: ${shots}`);
-  if (process.env.UNSPIN_WEB_SCREENSHOT === "1") {
-    mkdirSync(join(ROOT, "docs"), { recursive: true });
-    copyFileSync(file, join(ROOT, "docs", "serve-check.png"));
-  }
   await page.keyboard.press("Escape");
   assert.equal(await page.evaluate(() => {
     const tip = document.getElementById(document.activeElement!.getAttribute("aria-describedby")!)!;
@@ -225,6 +221,21 @@ test("Check: the seed's spans, details by keyboard, the restored view, download;
   assert.ok(box.left >= 0 && box.right <= 360, `details box at ${box.left}–${box.right} px`);
   await shot(narrow.page, "check-360");
   assertClean(narrow);
+
+  // The README's picture: the project's own example (not the seed, which is test data only).
+  const example = await open(t, full!, "/", 1100);
+  await example.page.setViewportSize({ width: 1100, height: 1050 });
+  await example.page.fill("#check-text", readFileSync(join(ROOT, "examples", "harbour-bridge.spun.txt"), "utf8"));
+  await example.page.click("#check-run");
+  await example.page.waitForSelector("#check-view mark");
+  await example.page.evaluate(() => document.getElementById("check-text")!.scrollTo(0, 0));
+  await example.page.locator("#check-view mark").nth(2).focus();
+  const file = await shot(example.page, "check-example");
+  if (process.env.UNSPIN_WEB_SCREENSHOT === "1") {
+    mkdirSync(join(ROOT, "docs"), { recursive: true });
+    copyFileSync(file, join(ROOT, "docs", "serve-check.png"));
+  }
+  assertClean(example);
 });
 
 test("Check: an HTML page dropped on the text area is checked as its article", { timeout: 120_000 }, async (t) => {
