@@ -12,38 +12,45 @@ import type { Calibration } from "../../detect/score.js";
 import type { EditCalibration } from "../../detect/confidence.js";
 import calibration from "../../detect/calibration.json" with { type: "json" };
 import editCalibration from "../../detect/edit-calibration.json" with { type: "json" };
+import { PIECE_SIZE } from "../../text/input.js";
 import type { CheckRequest, WorkerMessage } from "./protocol.js";
+
+/**
+ * Longer texts are read in pieces by `check` and the server (src/screen/one-text.ts, which
+ * also pulls in the HTML and trace readers); here they are left to the server.
+ */
+const MAX_LOCAL_CHARS = 2 * PIECE_SIZE;
 
 const post = (m: WorkerMessage) => postMessage(m);
 const mb = (n: number) => (n / 1024 / 1024).toFixed(1);
 
-/** Fetches an asset with progress (the files are large: say how far along it is). */
-async function fetchBytes(url: URL, name: string, done: { bytes: number }, total: number): Promise<Uint8Array> {
+/** Opens an asset; its body is read by readAll. */
+async function open(url: URL, name: string): Promise<Response> {
   const response = await fetch(url);
   if (!response.ok || !response.body) throw new Error(`could not load the ${name} (${response.status} ${response.statusText})`);
-  const length = Number(response.headers.get("content-length")) || 0;
-  const out = new Uint8Array(length);
+  return response;
+}
+
+/** Reads a response's body, counting the bytes into `done` (the files are large: say how far along it is). */
+async function readAll(response: Response, done: { bytes: number }, total: number): Promise<Uint8Array> {
   const chunks: Uint8Array[] = [];
-  let at = 0;
-  const reader = response.body.getReader();
+  let length = 0;
+  const reader = response.body!.getReader();
   for (;;) {
     const { done: end, value } = await reader.read();
     if (end) break;
-    if (at + value.length <= out.length) out.set(value, at);
-    else chunks.push(value);
-    at += value.length;
+    chunks.push(value);
+    length += value.length;
     done.bytes += value.length;
     post({ type: "progress", message: `Downloading the engine: ${mb(done.bytes)} of ${mb(total)} MB` });
   }
-  if (chunks.length === 0 && at === out.length) return out;
-  // No (or a wrong) length header: assemble what came.
-  const whole = new Uint8Array(at);
-  let k = 0;
-  for (const c of [out.subarray(0, Math.min(at, out.length)), ...chunks]) {
-    whole.set(c, k);
-    k += c.length;
+  const out = new Uint8Array(length);
+  let at = 0;
+  for (const c of chunks) {
+    out.set(c, at);
+    at += c.length;
   }
-  return whole;
+  return out;
 }
 
 type Engine = Pick<Parameters<typeof analyze>[1] & object, "model" | "lexicon" | "calibration" | "editCalibration">;
@@ -52,11 +59,9 @@ let engine: Promise<Engine> | undefined;
 async function load(): Promise<Engine> {
   const t0 = performance.now();
   const done = { bytes: 0 };
-  const total = 27_114_385 + 9_142_040;
-  const [modelBytes, lexiconBytes] = await Promise.all([
-    fetchBytes(DEFAULT_MODEL_URL, "language model", done, total),
-    fetchBytes(defaultArtifactUrl(), "lexicon", done, total),
-  ]);
+  const files = await Promise.all([open(DEFAULT_MODEL_URL, "language model"), open(defaultArtifactUrl(), "lexicon")]);
+  const total = files.reduce((n, r) => n + Number(r.headers.get("content-length") ?? 0), 0);
+  const [modelBytes, lexiconBytes] = await Promise.all(files.map((r) => readAll(r, done, total)));
   post({ type: "progress", message: "Preparing the engine…" });
   const e: Engine = {
     model: readSphinxTrie(modelBytes),
@@ -71,11 +76,15 @@ async function load(): Promise<Engine> {
 addEventListener("message", async (event: MessageEvent<CheckRequest>) => {
   const { id, text } = event.data;
   try {
-    engine ??= load();
+    if (text.length > MAX_LOCAL_CHARS) throw new Error(`In this browser texts of up to ${MAX_LOCAL_CHARS.toLocaleString("en-US")} characters are checked; this one has ${text.length.toLocaleString("en-US")}: check it with the server.`);
+    // A failed download is tried again at the next check.
+    engine ??= load().catch((e: unknown) => {
+      engine = undefined;
+      throw e;
+    });
     const options = await engine;
     post({ type: "result", id, result: analyze(text, options) });
   } catch (err) {
-    if (!(err instanceof Error) || /could not load/.test(err.message)) engine = undefined;
     post({ type: "error", id, message: err instanceof Error ? err.message : String(err) });
   }
 });
