@@ -11,6 +11,7 @@ import { screenBatch } from "./batch.js";
 import { runTextJob } from "./one-text.js";
 import type { ScreenEngine } from "./page.js";
 import type { WorkerInit, WorkerReply, WorkerRequest } from "./pool.js";
+import type { RecordStart } from "./records.js";
 
 const init = workerData as WorkerInit;
 const port = parentPort!;
@@ -31,9 +32,10 @@ async function main(): Promise<void> {
     chain = chain.then(async () => {
       let reply: WorkerReply;
       try {
+        const onRecord = (record: RecordStart) => port.postMessage({ id: req.id, record } satisfies WorkerReply);
         reply = req.job !== undefined
           ? { id: req.id, value: await runTextJob(req.job, engine, writableIndex) }
-          : { id: req.id, results: await screenBatch(req.input, req.batch, engine) };
+          : { id: req.id, results: await screenBatch(req.input, req.batch, engine, { onRecord, skip: new Map(req.skip ?? []) }) };
       } catch (e) {
         reply = {
           id: req.id, error: e instanceof Error ? e.message : String(e), userError: e instanceof UnspinError, exitCode: exitCodeOf(e),

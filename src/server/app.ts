@@ -195,7 +195,14 @@ async function readBody(c: Context, maxBytes: number): Promise<Uint8Array> {
   let size = 0;
   const reader = body.getReader();
   for (;;) {
-    const { done, value } = await reader.read();
+    let chunk: ReadableStreamReadResult<Uint8Array>;
+    try {
+      chunk = await reader.read();
+    } catch {
+      // The client went away or was too slow (the server's request timeout): its fault, not a bug.
+      throw new ApiError(400, "aborted", "the request body was not received in full");
+    }
+    const { done, value } = chunk;
     if (done) break;
     size += value.byteLength;
     if (size > maxBytes) {

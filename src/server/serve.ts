@@ -3,7 +3,7 @@
  * node http server with limits against slow clients; `close()` drains requests in flight.
  */
 import { readFileSync } from "node:fs";
-import type { Server } from "node:http";
+import type { Server, ServerResponse } from "node:http";
 import { isIP } from "node:net";
 import { fileURLToPath } from "node:url";
 import { serve } from "@hono/node-server";
@@ -102,14 +102,7 @@ export async function startServer(opts: ServeOptions = {}): Promise<RunningServe
   try {
     server = await new Promise<Server>((resolve, reject) => {
       const s = serve({
-        fetch: async (req, env) => {
-          inFlight++;
-          try {
-            return await app.fetch(req, env);
-          } finally {
-            if (--inFlight === 0) idle?.();
-          }
-        },
+        fetch: app.fetch,
         hostname: host,
         port: opts.port ?? DEFAULTS.port,
         serverOptions: {
@@ -131,6 +124,13 @@ export async function startServer(opts: ServeOptions = {}): Promise<RunningServe
     if (code === "EACCES") throw new UnspinError(`cannot listen on ${host}:${opts.port}: permission denied`);
     throw e;
   }
+  // A request is in flight until its response is written out (or its connection is gone).
+  server.on("request", (_req, res: ServerResponse) => {
+    inFlight++;
+    res.once("close", () => {
+      if (--inFlight === 0) idle?.();
+    });
+  });
   // Malformed requests and slow clients get the API's error shape too, then the connection closes.
   server.on("clientError", (err: NodeJS.ErrnoException, socket) => {
     if (!socket.writable) return socket.destroy();
