@@ -9,7 +9,7 @@ const shims = fileURLToPath(new URL("./engine/node-shims.ts", import.meta.url));
 export default defineConfig({
   root: fileURLToPath(new URL(".", import.meta.url)),
   // The engine's Node built-ins, for its browser build (see engine/node-shims.ts).
-  resolve: { alias: [{ find: /^node:(fs|fs\/promises|zlib|url|buffer)$/, replacement: shims }] },
+  resolve: { alias: [{ find: /^node:(fs|fs\/promises|zlib|url)$/, replacement: shims }] },
   base: "/",
   logLevel: "warn",
   build: {

@@ -1,6 +1,6 @@
 /**
  * What the browser build of the engine gets for the Node built-ins the library imports
- * (vite aliases `node:fs`, `node:fs/promises`, `node:zlib`, `node:url`, `node:buffer` here). The engine in the
+ * (vite aliases `node:fs`, `node:fs/promises`, `node:zlib`, `node:url` here). The engine in the
  * worker is given its model, lexicon and calibrations in memory, so the file readers are
  * never called; if one were, it says so instead of failing obscurely.
  */
@@ -21,9 +21,3 @@ export const writeFile = (): never => unavailable("writeFile");
 
 /** Module locations are URLs in the browser; the path of one is only ever used to name it. */
 export const fileURLToPath = (url: string | URL): string => String(url);
-
-/** As node:buffer's isAscii: every byte below 0x80. */
-export function isAscii(bytes: Uint8Array): boolean {
-  for (let i = 0; i < bytes.length; i++) if (bytes[i] > 0x7f) return false;
-  return true;
-}

@@ -6,8 +6,8 @@
 import { analyze } from "../../analyze.js";
 import { DEFAULT_MODEL_URL } from "../../model/index.js";
 import { readSphinxTrie } from "../../model/sphinx-trie.js";
-import { Artifact, decodeArtifact, defaultArtifactUrl } from "../../lexicon/artifact.js";
-import { lexiconFromArtifact } from "../../lexicon/lexicon.js";
+import { defaultArtifactUrl } from "../../lexicon/files.js";
+import { readLexicon } from "../../lexicon/lexicon.js";
 import type { Calibration } from "../../detect/score.js";
 import type { EditCalibration } from "../../detect/confidence.js";
 import calibration from "../../detect/calibration.json" with { type: "json" };
@@ -65,7 +65,7 @@ async function load(): Promise<Engine> {
   post({ type: "progress", message: "Preparing the engine…" });
   const e: Engine = {
     model: readSphinxTrie(modelBytes),
-    lexicon: lexiconFromArtifact(new Artifact(decodeArtifact(lexiconBytes))),
+    lexicon: readLexicon(lexiconBytes),
     calibration: calibration as Calibration,
     editCalibration: editCalibration as EditCalibration,
   };
