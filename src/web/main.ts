@@ -44,7 +44,9 @@ function applyHealth(h: Health | null): void {
   byId("runs-unavailable").hidden = h === null || h.results;
   byId("trace-form").hidden = h !== null && !h.index;
   if (!h) {
-    status.textContent = "The server did not answer: only checking in this browser works.";
+    // Without the API the page can still check text, with the engine in this browser.
+    status.textContent = "The server's API did not answer: checks run in this browser.";
+    byId<HTMLInputElement>("check-local").checked = true;
     return;
   }
   byId("version").textContent = h.version;
