@@ -294,6 +294,10 @@ test("Trace: ranked sources, the copy beside its source with every substitution"
   await mark.focus();
   assert.match(await page.evaluate(() => document.getElementById(document.activeElement!.getAttribute("aria-describedby")!)!.textContent ?? ""), /^The source has: /);
   await shot(page, "trace");
+  await page.setViewportSize({ width: 360, height: 800 });
+  await noSidewaysScroll(page);
+  await page.locator("#trace-pair-heading").scrollIntoViewIfNeeded();
+  await shot(page, "trace-360");
   assertClean(s);
 });
 
@@ -328,6 +332,9 @@ test("Runs: the run's report, pages filtered by site and score, a page's spans o
   assert.equal(await page.getAttribute("#pages-list li:first-child button", "aria-expanded"), "true");
   assert.ok(await page.locator("#pages-list li:first-child .page-spans mark").count() >= 1);
   await shot(page, "runs");
+  await page.setViewportSize({ width: 360, height: 800 });
+  await noSidewaysScroll(page);
+  await shot(page, "runs-360");
   assertClean(s);
 });
 
