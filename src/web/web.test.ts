@@ -146,7 +146,7 @@ function visibleText(page: Page, selector: string): Promise<string> {
   });
 }
 
-test("Check: the seed's spans, details by keyboard, the restored view, download; readable at 360 px", { timeout: 300_000 }, async (t) => {
+test("Check: the seed's spans, details by hover and keyboard, the restored view, copy and download; readable at 360 px", { timeout: 300_000 }, async (t) => {
   if (!available(t, missing())) return;
   const expected = analyze(seed);
   const s = await open(t, full!, "/");
@@ -204,6 +204,10 @@ test("Check: the seed's spans, details by keyboard, the restored view, download;
   await shot(page, "check-restored");
   const [download] = await Promise.all([page.waitForEvent("download"), page.click("#check-download")]);
   assert.equal(readFileSync(await download.path(), "utf8"), expected.restored);
+  await s.context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: s.origin });
+  await page.click("#check-copy");
+  assert.equal(await page.textContent("#check-copied"), "Copied.");
+  assert.equal(await page.evaluate(() => navigator.clipboard.readText()), expected.restored);
   assertClean(s);
 
   // At 360 px: no sideways scrolling, and a span's details fit on the screen.
