@@ -378,3 +378,21 @@ test("Check in this browser: the engine in a Web Worker gives the server's resul
   t.diagnostic(`in the browser: first result after ${(first / 1000).toFixed(1)} s (${status})`);
   assertClean(s);
 });
+
+test("Check: errors are said plainly (no text; not English, in the server's words)", { timeout: 60_000 }, async (t) => {
+  if (!available(t, missing())) return;
+  const s = await open(t, full!, "/");
+  await s.page.click("#check-run");
+  assert.match(await s.page.textContent("#check-error") ?? "", /There is no text to check/);
+  assert.equal(await s.page.evaluate(() => document.activeElement?.id), "check-text", "back to the text area");
+  const german = "Der Bürgermeister sagte am Dienstag, dass die alte Hafenbrücke ab März für sechs Monate gesperrt wird, während Ingenieure die Stahlseile ersetzen. Die Pendler können eine Fähre nutzen, die alle fünfzehn Minuten fährt.";
+  await s.page.fill("#check-text", german);
+  await s.page.click("#check-run");
+  await s.page.waitForFunction(() => !document.getElementById("check-error")!.hidden && /English/.test(document.getElementById("check-error")!.textContent ?? ""));
+  assert.match(await s.page.textContent("#check-error") ?? "", /does not look like English/);
+  assert.ok(await s.page.isHidden("#check-result"));
+  assert.equal(await s.page.getAttribute("#check-error", "role"), "alert");
+  // The server answered 4xx: the page's console logs the failed request; nothing else went wrong.
+  s.problems.splice(0, s.problems.length, ...s.problems.filter((p) => !/status of 4\d\d/.test(p)));
+  assertClean(s);
+});
