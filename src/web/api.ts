@@ -4,9 +4,9 @@
  * message}}`; they surface here as ApiError with the server's message.
  */
 import type { AnalysisResult } from "../analyze.js";
-import type { PageResult, ScreenSpan } from "../screen/types.js";
+import type { PageResult } from "../screen/types.js";
 
-export type { AnalysisResult, PageResult, ScreenSpan };
+export type { AnalysisResult, PageResult };
 
 export class ApiError extends Error {
   constructor(readonly status: number, readonly code: string, message: string) {
