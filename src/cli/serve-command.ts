@@ -64,7 +64,10 @@ export function registerServeCommand(program: Command): void {
       process.stdout.write(`unspin: listening on ${server.url}\n`);
       await new Promise<void>((resolve) => {
         const stop = (signal: string) => {
-          process.stderr.write(`unspin: ${signal}: finishing the requests in flight, then stopping\n`);
+          process.stderr.write(`unspin: ${signal}: finishing the requests in flight, then stopping (Ctrl-C again to stop now)\n`);
+          // A second signal does not wait for the requests in flight.
+          process.once("SIGINT", () => process.exit(EXIT.interrupted));
+          process.once("SIGTERM", () => process.exit(EXIT.interrupted));
           server.close().then(resolve, (e: Error) => {
             process.stderr.write(`unspin: while stopping: ${e.message}\n`);
             process.exitCode = EXIT.failure;

@@ -121,7 +121,7 @@ export async function startServer(opts: ServeOptions = {}): Promise<RunningServe
     const code = (e as NodeJS.ErrnoException).code;
     if (code === "EADDRINUSE") throw new UnspinError(`cannot listen on ${host}:${opts.port ?? DEFAULTS.port}: the port is in use`);
     if (code === "EADDRNOTAVAIL" || code === "ENOTFOUND") throw new InputError(`cannot listen on ${host}: no such address on this machine`);
-    if (code === "EACCES") throw new UnspinError(`cannot listen on ${host}:${opts.port}: permission denied`);
+    if (code === "EACCES") throw new UnspinError(`cannot listen on ${host}:${opts.port ?? DEFAULTS.port}: permission denied`);
     throw e;
   }
   // A request is in flight until its response is written out (or its connection is gone).
