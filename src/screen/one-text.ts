@@ -7,7 +7,7 @@
 import { analyze, PieceResults, type AnalysisResult, type AnalyzeOptions, type Edit } from "../analyze.js";
 import { InputError } from "../errors.js";
 import { extractArticle } from "../ingest/html.js";
-import { splitPieces } from "../text/input.js";
+import { PIECE_SIZE, splitPieces } from "../text/input.js";
 import { publicMatch, type AddProgress, type TraceDocument, type TraceIndex, type TraceResult } from "../trace/index.js";
 import { TRACE_MIN_SCORE, type ScreenEngine } from "./page.js";
 
@@ -59,8 +59,8 @@ export function articleText(input: TextInput): { text: string; article?: Article
 }
 
 /** The result `check --json` prints for a text, read in the same pieces as a file of that text. */
-export function analyzeText(text: string, options: AnalyzeOptions = {}): AnalysisResult {
-  const pieces = splitPieces(text);
+export function analyzeText(text: string, options: AnalyzeOptions = {}, pieceSize = PIECE_SIZE): AnalysisResult {
+  const pieces = splitPieces(text, pieceSize);
   if (pieces.length === 1) return analyze(text, options);
   const whole = new PieceResults();
   const edits: Edit[] = [];
