@@ -36,7 +36,8 @@ function missing(): string | undefined {
 }
 
 const dir = mkdtempSync(join(tmpdir(), "unspin-web-"));
-const shots = mkdtempSync(join(tmpdir(), "unspin-web-screenshots-"));
+/** Screenshots of each view, kept after the run (the folder is printed). */
+let shots = "";
 let full: RunningServer | undefined;
 let bare: RunningServer | undefined;
 let browser: Browser | undefined;
@@ -56,6 +57,7 @@ function seedOriginal(spun: string): string {
 
 before(async () => {
   if (missing() !== undefined) return;
+  shots = mkdtempSync(join(tmpdir(), "unspin-web-screenshots-"));
   seed = readFileSync(sharedPath(SEED), "utf8");
   // A small index: 40 Brown documents and the seed's original.
   const sources = join(dir, "sources.db");
