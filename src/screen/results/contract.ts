@@ -27,13 +27,13 @@ export function span(text: string, confidence = 0.8): ScreenSpan {
 export function page(input: string, offset: number, more: Partial<PageResult> = {}): PageResult {
   return {
     input, offset, url: `https://example.com/${offset}`, site: "example.com", date: "2024-01-02", title: `Page ${offset}`,
-    status: "ok", reason: null, words: 250, score: 0.25, spinRate: 0.01, spans: [span("utilize")], trace: null, ...more,
+    status: "ok", stage: "full", reason: null, words: 250, score: 0.25, spinRate: 0.01, spans: [span("utilize")], trace: null, ...more,
   };
 }
 
 export function problem(input: string, offset: number, reason: string, site: string | null = null): PageResult {
   return {
-    input, offset, url: null, site, date: null, title: null, status: "problem", reason,
+    input, offset, url: null, site, date: null, title: null, status: "problem", stage: null, reason,
     words: 0, score: null, spinRate: null, spans: [], trace: null,
   };
 }

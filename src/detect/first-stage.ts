@@ -1,0 +1,209 @@
+/**
+ * The first stage of screening: a cheap detector that clears obvious clean pages so that the
+ * full engine (`analyze`) runs only on the rest.
+ *
+ * One pass over a page's lower-case words with per-word tables precomputed from the shipped
+ * model and lexicon (scripts/build-first-stage.ts; format in data/README.md):
+ *   - a spin likelihood ratio per word: how much likelier the word is on a spun page than on a
+ *     written one (the lexicon's originals that a thesaurus spinner turns into it, weighed by
+ *     how common they are in the model, against how common the word itself is);
+ *   - whether a commoner word could have stood in its place (the lexicon's candidate originals).
+ * Summed over the page at a few spin rates, they go through a small logistic model fitted by the
+ * build script on simulator-spun Brown text (sections d–r) to predict the full engine's verdict.
+ * A page is passed on to the full engine when its first-stage score reaches the threshold the
+ * build chose to keep more than 99 % of the pages the full engine scores as spun.
+ *
+ * Capitalised words (names, sentence starts) and numbers are skipped: spinners leave names
+ * alone, and skipping them keeps the pass to a regular expression and a map lookup a word.
+ */
+import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { InputError } from "../errors.js";
+
+export const DEFAULT_FIRST_STAGE_URL = new URL("../../src/detect/data/first-stage.bin", import.meta.url);
+export const FIRST_STAGE_MAGIC = "unspin first stage";
+const FORMAT_VERSION = 1;
+
+/** Spin rates the page likelihood ratio is summed at (a page's rate is unknown; the logistic weighs them). */
+export const FIRST_STAGE_RATES = [0.03, 0.1, 0.3] as const;
+/** Scale of the quantised tables: spin ratio in 1/16 log10 units, gain in 1/32. */
+const SPIN_SCALE = 16;
+const GAIN_SCALE = 32;
+/** A gain below this (a commoner candidate, but not much commoner) counts for nothing. */
+const GAIN_FLOOR = 1;
+
+/** Lower-case words (the tables' keys): letters, then letters, digits, apostrophes and hyphens. */
+const WORD_RE = /\p{L}[\p{L}\p{M}\p{N}'’-]*/gu;
+
+export interface WordTable {
+  words: string[];
+  /** log10 S(w)/P(w), quantised (×SPIN_SCALE, clipped to ±127); -128 when nothing is spun into the word. */
+  spin: Int8Array;
+  /** 1 when a spinner replaces the word itself. */
+  eligible: Uint8Array;
+  /** max log10 P(original)/P(w), ×GAIN_SCALE, clipped to 255. */
+  gain: Uint8Array;
+}
+
+export interface FirstStageModel {
+  /** Logistic coefficients over `FEATURE_NAMES` (same order), and the intercept. */
+  weights: number[];
+  intercept: number;
+  /** Pages scoring at least this are passed to the full engine. */
+  threshold: number;
+}
+
+/** Per-word means of the page's log likelihood ratios and gain, the ratio at 0.1 over √words (a z-like sum), and the length. */
+export const FEATURE_NAMES = ["llr@0.03 / words", "llr@0.1 / words", "llr@0.3 / words", "gain / words", "llr@0.1 / √words", "log words"] as const;
+
+/**
+ * Below this share of lower-case words in the tables (every word of the model's vocabulary is), a
+ * page goes to the full engine, which decides whether it is English (analyze.ts asks for 60 %).
+ */
+const MIN_KNOWN_SHARE = 0.8;
+/** Pages with fewer lower-case words go to the full engine: too little evidence, and cheap to analyse. */
+const MIN_WORDS = 20;
+
+export interface FirstStageResult {
+  /** P(the full engine calls the page spun), as the logistic model estimates it. */
+  score: number;
+  /** Whether the page goes on to the full engine. */
+  pass: boolean;
+  /** Words on the page (as the tokenizer counts words: numbers and punctuation apart). */
+  words: number;
+}
+
+export interface PageFeatures {
+  features: number[];
+  /** Lower-case words, and how many of them the tables list. */
+  lower: number;
+  known: number;
+  /** Every word. */
+  words: number;
+}
+
+export class FirstStage {
+  private readonly index = new Map<string, number>();
+  /** Per word, per rate: the word's log10 likelihood ratio spun/written at that rate. */
+  private readonly llr: Float64Array;
+  private readonly gainOf: Float64Array;
+
+  constructor(readonly table: WordTable, readonly model: FirstStageModel) {
+    const R = FIRST_STAGE_RATES.length;
+    const n = table.words.length;
+    this.llr = new Float64Array(n * R);
+    this.gainOf = new Float64Array(n);
+    for (let i = 0; i < n; i++) {
+      this.index.set(table.words[i], i);
+      const q = table.spin[i];
+      const ratio = q === -128 ? 0 : Math.pow(10, q / SPIN_SCALE);
+      for (let r = 0; r < R; r++) {
+        const rho = FIRST_STAGE_RATES[r];
+        this.llr[i * R + r] = Math.log10(1 - rho * table.eligible[i] + rho * ratio);
+      }
+      this.gainOf[i] = Math.max(0, table.gain[i] / GAIN_SCALE - GAIN_FLOOR);
+    }
+  }
+
+  /** The page's features, in FEATURE_NAMES order, and its word counts. */
+  features(text: string): PageFeatures {
+    const R = FIRST_STAGE_RATES.length;
+    const sums = new Float64Array(R);
+    let gain = 0;
+    let words = 0, lower = 0, known = 0;
+    WORD_RE.lastIndex = 0;
+    for (let m = WORD_RE.exec(text); m !== null; m = WORD_RE.exec(text)) {
+      const raw = m[0];
+      words++;
+      const c = raw.charCodeAt(0);
+      // Lower-case ASCII first letter, or any non-ASCII letter that is not upper case.
+      if (c < 128 ? c < 97 || c > 122 : raw[0] !== raw[0].toLowerCase()) continue;
+      lower++;
+      const i = this.index.get(raw.includes("’") ? raw.replace(/’/g, "'").toLowerCase() : raw.toLowerCase());
+      if (i === undefined) continue;
+      known++;
+      for (let r = 0; r < R; r++) sums[r] += this.llr[i * R + r];
+      gain += this.gainOf[i];
+    }
+    const n = Math.max(lower, 1);
+    return { features: [sums[0] / n, sums[1] / n, sums[2] / n, gain / n, sums[1] / Math.sqrt(n), Math.log(1 + lower)], lower, known, words };
+  }
+
+  score(text: string): FirstStageResult {
+    const { features, lower, known, words } = this.features(text);
+    const score = logistic(this.model, features);
+    const unsure = lower < MIN_WORDS || known < MIN_KNOWN_SHARE * lower;
+    return { score, pass: unsure || score >= this.model.threshold, words };
+  }
+}
+
+export function logistic(model: Pick<FirstStageModel, "weights" | "intercept">, features: readonly number[]): number {
+  let z = model.intercept;
+  for (let k = 0; k < features.length; k++) z += model.weights[k] * features[k];
+  return 1 / (1 + Math.exp(-z));
+}
+
+// ------------------------------------------------------------------ artifact
+
+/** Quantise a word row's values into the table's cells. */
+export function quantiseRow(spin: number, gain: number): { spin: number; gain: number } {
+  return {
+    spin: spin === -Infinity ? -128 : Math.max(-127, Math.min(127, Math.round(spin * SPIN_SCALE))),
+    gain: Math.max(0, Math.min(255, Math.round(gain * GAIN_SCALE))),
+  };
+}
+
+/**
+ * Layout (little-endian): magic (18 ASCII bytes), uint8 version, uint32 JSON length, JSON
+ * (FirstStageModel plus `rates` and provenance), uint32 word count n, uint32 byte length of the
+ * words, the words as UTF-8 joined by "\n", then n × int8 spin, n × uint8 eligible, n × uint8 gain.
+ */
+export function encodeFirstStage(table: WordTable, model: FirstStageModel, meta: Record<string, unknown> = {}): Buffer {
+  const json = Buffer.from(JSON.stringify({ ...model, rates: FIRST_STAGE_RATES, features: FEATURE_NAMES, ...meta }));
+  const words = Buffer.from(table.words.join("\n"));
+  const n = table.words.length;
+  const head = Buffer.alloc(FIRST_STAGE_MAGIC.length + 1 + 4);
+  head.write(FIRST_STAGE_MAGIC, 0, "ascii");
+  head.writeUInt8(FORMAT_VERSION, FIRST_STAGE_MAGIC.length);
+  head.writeUInt32LE(json.length, FIRST_STAGE_MAGIC.length + 1);
+  const counts = Buffer.alloc(8);
+  counts.writeUInt32LE(n, 0);
+  counts.writeUInt32LE(words.length, 4);
+  return Buffer.concat([head, json, counts, words, Buffer.from(table.spin.buffer, table.spin.byteOffset, n), Buffer.from(table.eligible), Buffer.from(table.gain)]);
+}
+
+export function decodeFirstStage(buf: Buffer, where = "first-stage tables"): FirstStage {
+  const bad = (why: string) => new InputError(`${where}: not an unspin first-stage file (${why})`);
+  if (buf.length < FIRST_STAGE_MAGIC.length + 5 || buf.toString("ascii", 0, FIRST_STAGE_MAGIC.length) !== FIRST_STAGE_MAGIC) throw bad("bad magic");
+  let at = FIRST_STAGE_MAGIC.length;
+  const version = buf.readUInt8(at);
+  if (version !== FORMAT_VERSION) throw bad(`version ${version}, expected ${FORMAT_VERSION}`);
+  const jsonLength = buf.readUInt32LE(at + 1);
+  at += 5;
+  if (at + jsonLength + 8 > buf.length) throw bad("truncated");
+  const model = JSON.parse(buf.toString("utf8", at, at + jsonLength)) as FirstStageModel & { rates: number[] };
+  if (JSON.stringify(model.rates) !== JSON.stringify(FIRST_STAGE_RATES) || model.weights.length !== FEATURE_NAMES.length) throw bad("built for other features: rebuild it with npm run build:first-stage");
+  at += jsonLength;
+  const n = buf.readUInt32LE(at);
+  const wordBytes = buf.readUInt32LE(at + 4);
+  at += 8;
+  if (at + wordBytes + 3 * n !== buf.length) throw bad("truncated");
+  const words = n === 0 ? [] : buf.toString("utf8", at, at + wordBytes).split("\n");
+  if (words.length !== n) throw bad("word count");
+  at += wordBytes;
+  const spin = new Int8Array(buf.buffer.slice(buf.byteOffset + at, buf.byteOffset + at + n));
+  const eligible = new Uint8Array(buf.subarray(at + n, at + 2 * n));
+  const gain = new Uint8Array(buf.subarray(at + 2 * n, at + 3 * n));
+  return new FirstStage({ words, spin, eligible, gain }, { weights: model.weights, intercept: model.intercept, threshold: model.threshold });
+}
+
+let shipped: FirstStage | undefined;
+
+/** The shipped first stage (loaded once per thread), or one from a file. */
+export function loadFirstStage(path?: string): FirstStage {
+  if (path === undefined) {
+    shipped ??= decodeFirstStage(readFileSync(fileURLToPath(DEFAULT_FIRST_STAGE_URL)), "src/detect/data/first-stage.bin");
+    return shipped;
+  }
+  return decodeFirstStage(readFileSync(path), path);
+}
