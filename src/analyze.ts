@@ -19,8 +19,8 @@ export { applyEdits };
 
 /** The models are English; other languages would get confident nonsense. */
 export class NotEnglishError extends UnspinError {
-  constructor(knownShare: number) {
-    super(`the text does not look like English (${Math.round(knownShare * 100)}% of its words are English words); unspin models English text only`, 3);
+  constructor(knownShare: number, why = `${Math.round(knownShare * 100)}% of its words are English words`) {
+    super(`the text does not look like English (${why}); unspin models English text only`, 3);
     this.name = "NotEnglishError";
   }
 }
@@ -29,6 +29,19 @@ export class NotEnglishError extends UnspinError {
 const MIN_ENGLISH_SHARE = 0.6;
 /** Tokens looked at to tell English from other text. */
 const ENGLISH_SAMPLE = 1000;
+/**
+ * English's commonest words that other Latin-script languages do not share ("a", "in", "on",
+ * "as" are French, Spanish or German words too). Many words of French or Spanish are in the
+ * model's vocabulary, so vocabulary alone let a French paragraph pass; English prose without
+ * these is rare (no 25-word window of Brown has fewer than 2 of them in 25 words).
+ */
+const ENGLISH_CORE = new Set([
+  "the", "of", "and", "to", "is", "was", "that", "for", "with", "it", "this", "be", "are", "have", "from", "by", "at", "he", "his",
+  "they", "their", "not", "or", "but", "which", "were", "has", "had", "been", "would", "will", "you", "we", "she", "her", "its", "an",
+  "there", "when", "who", "what", "can", "could", "about", "into", "than", "them", "out", "if",
+]);
+/** Below this share of ENGLISH_CORE words among a text's lower-case words, it is not English. */
+const MIN_CORE_SHARE = 0.05;
 
 export interface Alternative {
   replacement: string;
@@ -318,7 +331,7 @@ const UNSPACED = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script
 
 function assertEnglish(tokens: Token[], lm: LanguageModel): void {
   // Words of every script count; a word in another script is never an English word.
-  let words = 0, known = 0, latin = 0;
+  let words = 0, known = 0, latin = 0, core = 0;
   // A sample spread over the text is as telling as every word, and cheaper.
   const stride = Math.max(1, Math.floor(tokens.length / ENGLISH_SAMPLE));
   for (let i = 0; i < tokens.length; i += stride) {
@@ -332,10 +345,12 @@ function assertEnglish(tokens: Token[], lm: LanguageModel): void {
     if (t.capitalised) continue; // names say little about the language
     words++;
     if (lm.id(t.norm) >= 0) known++;
+    if (ENGLISH_CORE.has(t.norm)) core++;
   }
   // A dozen words to judge by; fewer will do when none is in Latin script.
   const enough = words >= 12 || (latin === 0 && words > 0);
   if (enough && known / words < MIN_ENGLISH_SHARE) throw new NotEnglishError(known / words);
+  if (words >= 12 && core / words < MIN_CORE_SHARE) throw new NotEnglishError(known / words, `${core} of its ${words} words are common English words such as "the", "of", "and"`);
 }
 
 function meanUnigram(lm: LanguageModel, ids: readonly number[]): number {

@@ -10,7 +10,7 @@ import type { ResultStore } from "../screen/types.js";
 import { readChannelTable } from "../decode/table.js";
 import { collect } from "./learned.js";
 import type { SiteLearningEvent } from "../screen/site-tables.js";
-import { DEFAULT_LEARN_MIN_PAGES, DEFAULT_RECORDS_PER_BATCH, DEFAULT_SPUN_THRESHOLD } from "../screen/defaults.js";
+import { DEFAULT_LEARN_MIN_PAGES, DEFAULT_RECORD_TIMEOUT_MS, DEFAULT_RECORDS_PER_BATCH, DEFAULT_SPUN_THRESHOLD } from "../screen/defaults.js";
 
 // The screening machinery (stores, HTML and WARC readers, the queue) is loaded by the command
 // that runs, so that `unspin check` does not pay for it at start-up.
@@ -51,6 +51,7 @@ interface ScreenFlags {
   channel: string[];
   resume?: boolean;
   threads?: number;
+  recordTimeout: number;
   batch: number;
   threshold: number;
   queue?: string;
@@ -72,6 +73,7 @@ export function registerScreenCommands(program: Command): void {
     .option("--channel <table>", "use a learned channel table (unspin learn -o); repeat for several", collect, [])
     .option("--resume", "continue the run stored in --out (after an interruption or a crash)")
     .option("--threads <n>", "worker threads (default: one per core)", positiveInt("--threads", 256))
+    .option("--record-timeout <seconds>", "a record still being read or screened after this long is stored as a problem (its thread is replaced)", positiveInt("--record-timeout", 86_400), DEFAULT_RECORD_TIMEOUT_MS / 1000)
     .option("--batch <n>", "records per batch (the unit of work and of resuming)", positiveInt("--batch", 100_000), DEFAULT_RECORDS_PER_BATCH)
     .option("--threshold <p>", "pages scoring at least this count as spun in summaries", probability("--threshold"), DEFAULT_SPUN_THRESHOLD)
     .option("--queue <url>", "enqueue the batches on this PostgreSQL queue for `unspin worker` instead of screening here")
@@ -116,7 +118,7 @@ export function registerScreenCommands(program: Command): void {
             else process.stderr.write(`unspin: site ${e.done}/${e.total}: ${e.site}: ${e.pairs > 0 ? `${e.pairs} substitution pair(s) learned from ${e.pages} pages; ${e.restored} pages re-restored` : `no table (${e.reason ?? "nothing learned"})`}\n`);
           };
           const done = await screenLocal(store, {
-            ...settings, lm: flags.lm, channel: flags.channel, threads: flags.threads, signal: controller.signal, onProgress: bar?.update,
+            ...settings, lm: flags.lm, channel: flags.channel, threads: flags.threads, recordTimeoutMs: flags.recordTimeout * 1000, signal: controller.signal, onProgress: bar?.update,
             learn: flags.learn, learnMinPages: flags.learnMinPages, onSiteLearning,
           });
           bar?.stop();
@@ -139,8 +141,9 @@ export function registerScreenCommands(program: Command): void {
     .option("--lm <path>", "language model (default: the bundled one)")
     .option("--channel <table>", "use a learned channel table (unspin learn -o); repeat for several", collect, [])
     .option("--threads <n>", "worker threads (default: one per core)", positiveInt("--threads", 256))
+    .option("--record-timeout <seconds>", "a record still being read or screened after this long is stored as a problem (its thread is replaced)", positiveInt("--record-timeout", 86_400), DEFAULT_RECORD_TIMEOUT_MS / 1000)
     .option("--exit-when-idle", "stop when the queue has no batch left")
-    .action(async (flags: { queue: string; out?: string; lm?: string; channel: string[]; threads?: number; exitWhenIdle?: boolean }) => {
+    .action(async (flags: { queue: string; out?: string; lm?: string; channel: string[]; threads?: number; recordTimeout: number; exitWhenIdle?: boolean }) => {
       for (const t of flags.channel) readChannelTable(t);
       const [{ isPostgresUrl }, { redactUrl: redact, runWorker }] = await Promise.all([import("../store/index.js"), queueModule()]);
       if (!isPostgresUrl(flags.queue)) throw new InputError(`--queue must be a postgres:// URL, not ${redact(flags.queue)}`);
@@ -155,7 +158,7 @@ export function registerScreenCommands(program: Command): void {
         process.on("SIGINT", stop);
         process.on("SIGTERM", stop);
         try {
-          const r = await runWorker(store, flags.queue, { lm: flags.lm, channel: flags.channel, threads: flags.threads, exitWhenIdle: flags.exitWhenIdle, signal: controller.signal });
+          const r = await runWorker(store, flags.queue, { lm: flags.lm, channel: flags.channel, threads: flags.threads, recordTimeoutMs: flags.recordTimeout * 1000, exitWhenIdle: flags.exitWhenIdle, signal: controller.signal });
           process.stderr.write(`unspin: worker screened ${r.batches} batches (${r.pages} pages)\n`);
         } finally {
           process.off("SIGINT", stop);

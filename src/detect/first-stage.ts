@@ -63,6 +63,12 @@ export const FEATURE_NAMES = ["llr@0.03 / words", "llr@0.1 / words", "llr@0.3 / 
 const MIN_KNOWN_SHARE = 0.8;
 /** Pages with fewer lower-case words go to the full engine: too little evidence, and cheap to analyse. */
 const MIN_WORDS = 20;
+/**
+ * English's commonest words, which French or Spanish text lacks even when most of its words are in
+ * the model's vocabulary: below this share of them, the full engine decides (it asks for 5 %).
+ */
+const CORE = new Set(["the", "of", "and", "to", "is", "was", "that", "for", "with", "it", "be", "are", "have", "from", "by", "at", "not", "or", "but", "an"]);
+const MIN_CORE_SHARE = 0.1;
 
 export interface FirstStageResult {
   /** P(the full engine calls the page spun), as the logistic model estimates it. */
@@ -75,9 +81,10 @@ export interface FirstStageResult {
 
 export interface PageFeatures {
   features: number[];
-  /** Lower-case words, and how many of them the tables list. */
+  /** Lower-case words, how many of them the tables list, and how many are English core words. */
   lower: number;
   known: number;
+  core: number;
   /** Every word. */
   words: number;
 }
@@ -110,7 +117,7 @@ export class FirstStage {
     const R = FIRST_STAGE_RATES.length;
     const sums = new Float64Array(R);
     let gain = 0;
-    let words = 0, lower = 0, known = 0;
+    let words = 0, lower = 0, known = 0, core = 0;
     WORD_RE.lastIndex = 0;
     for (let m = WORD_RE.exec(text); m !== null; m = WORD_RE.exec(text)) {
       const raw = m[0];
@@ -119,20 +126,22 @@ export class FirstStage {
       // Lower-case ASCII first letter, or any non-ASCII letter that is not upper case.
       if (c < 128 ? c < 97 || c > 122 : raw[0] !== raw[0].toLowerCase()) continue;
       lower++;
-      const i = this.index.get(raw.includes("’") ? raw.replace(/’/g, "'").toLowerCase() : raw.toLowerCase());
+      const norm = raw.includes("’") ? raw.replace(/’/g, "'").toLowerCase() : raw.toLowerCase();
+      if (CORE.has(norm)) core++;
+      const i = this.index.get(norm);
       if (i === undefined) continue;
       known++;
       for (let r = 0; r < R; r++) sums[r] += this.llr[i * R + r];
       gain += this.gainOf[i];
     }
     const n = Math.max(lower, 1);
-    return { features: [sums[0] / n, sums[1] / n, sums[2] / n, gain / n, sums[1] / Math.sqrt(n), Math.log(1 + lower)], lower, known, words };
+    return { features: [sums[0] / n, sums[1] / n, sums[2] / n, gain / n, sums[1] / Math.sqrt(n), Math.log(1 + lower)], lower, known, core, words };
   }
 
   score(text: string): FirstStageResult {
-    const { features, lower, known, words } = this.features(text);
+    const { features, lower, known, core, words } = this.features(text);
     const score = logistic(this.model, features);
-    const unsure = lower < MIN_WORDS || known < MIN_KNOWN_SHARE * lower;
+    const unsure = lower < MIN_WORDS || known < MIN_KNOWN_SHARE * lower || core < MIN_CORE_SHARE * lower;
     return { score, pass: unsure || score >= this.model.threshold, words };
   }
 }

@@ -23,7 +23,11 @@ export interface ScreenEngine {
   sources?: TraceIndex;
 }
 
+/** Text with nothing to read: whitespace, control and format characters only (NULs included). */
+const NOTHING_TO_READ = /^[\s\p{Cc}\p{Cf}]*$/u;
+
 export async function screenPage(page: PageRecord, engine: ScreenEngine): Promise<PageResult> {
+  if (NOTHING_TO_READ.test(page.text)) return problemResult({ input: page.input, offset: page.offset, url: page.url, reason: "empty document" }, page);
   const first = engine.firstStage?.score(page.text);
   if (first !== undefined && !first.pass) {
     return {

@@ -98,6 +98,8 @@ export interface WorkerOptions {
   /** Learned channel tables (`--channel`). */
   channel?: string[];
   threads?: number;
+  /** Per-record time limit (`--record-timeout`); DEFAULT_RECORD_TIMEOUT_MS when absent. */
+  recordTimeoutMs?: number;
   /** Return once every planned batch of the run is done. */
   exitWhenIdle?: boolean;
   signal?: AbortSignal;
@@ -115,7 +117,7 @@ export async function runWorker(store: ResultStore, queueUrl: string, opts: Work
   if (opts.channel !== undefined) init.channel = opts.channel;
   if (run.sources !== null) init.sources = run.sources;
   const threads = opts.threads ?? defaultThreads();
-  const pool = await ScreenPool.start(init, threads);
+  const pool = await ScreenPool.start(init, threads, { recordTimeoutMs: opts.recordTimeoutMs });
   const boss = await startBoss(queueUrl, { supervise: true, maintenanceIntervalSeconds: 5 });
   let batches = 0, pages = 0;
   try {

@@ -29,6 +29,21 @@ export interface ReadOptions {
   end?: number;
   /** Largest record read; larger ones are problems, skipped without being held. Default MAX_DOCUMENT_BYTES. */
   maxRecordBytes?: number;
+  /** Called as each record is framed, before it is decoded and extracted (the costly part). */
+  onRecord?(record: RecordStart): void;
+  /** Records (by cursor) yielded as problems with the given reason, never decoded. */
+  skip?: ReadonlyMap<number, string>;
+}
+
+/**
+ * A record as framed: its address in the batch space (`cursor`: the byte offset, or the position
+ * in a folder's listing) and the address its result is stored under.
+ */
+export interface RecordStart {
+  cursor: number;
+  input: string;
+  offset: number;
+  url: string | null;
 }
 
 /** The records of an input whose address is in [start, end). */
@@ -36,20 +51,32 @@ export async function* readRecords(input: ScreenInput, opts: ReadOptions = {}): 
   const start = opts.start ?? 0;
   const end = opts.end ?? Infinity;
   const limit = opts.maxRecordBytes ?? MAX_DOCUMENT_BYTES;
+  // The hook, or a skipped record's problem: `undefined` means "go on and read it".
+  const begin = (at: RecordStart): ReadItem | undefined => {
+    const reason = opts.skip?.get(at.cursor);
+    if (reason !== undefined) return problem({ input: at.input, offset: at.offset, url: at.url, date: null }, reason);
+    opts.onRecord?.(at);
+    return undefined;
+  };
   switch (input.format) {
     case "warc":
-      for await (const f of warcFrames(input.input, { start, end, payload: true, limit })) yield warcItem(input.input, f, limit);
+      for await (const f of warcFrames(input.input, { start, end, payload: true, limit })) {
+        yield begin({ cursor: f.offset, input: input.input, offset: f.offset, url: f.url }) ?? warcItem(input.input, f, limit);
+      }
       return;
     case "jsonl":
-      yield* jsonlItems(input.input, start, end, limit);
+      yield* jsonlItems(input.input, start, end, limit, begin);
       return;
     case "html":
     case "text":
-      if (start <= 0 && end > 0) yield await fileItem(input.input, input.format, limit, true);
+      if (start <= 0 && end > 0) yield begin({ cursor: 0, input: input.input, offset: 0, url: null }) ?? (await fileItem(input.input, input.format, limit, true));
       return;
     case "folder": {
       const pages = await folderPages(input.input);
-      for (let i = Math.max(0, start); i < Math.min(end, pages.length); i++) yield await fileItem(pages[i].file, kindOf(pages[i].file) === "html" ? "html" : "text", limit, false);
+      for (let i = Math.max(0, start); i < Math.min(end, pages.length); i++) {
+        const file = pages[i].file;
+        yield begin({ cursor: i, input: file, offset: 0, url: null }) ?? (await fileItem(file, kindOf(file) === "html" ? "html" : "text", limit, false));
+      }
       return;
     }
   }
@@ -317,7 +344,7 @@ async function* readChunks(fh: fsp.FileHandle, file: string, start: number): Asy
   }
 }
 
-async function* jsonlItems(file: string, start: number, end: number, limit: number): AsyncGenerator<ReadItem> {
+async function* jsonlItems(file: string, start: number, end: number, limit: number, begin: (at: RecordStart) => ReadItem | undefined): AsyncGenerator<ReadItem> {
   const fh = await openInput(file);
   const utf8 = new TextDecoder("utf-8", { fatal: true });
   try {
@@ -326,6 +353,11 @@ async function* jsonlItems(file: string, start: number, end: number, limit: numb
       if (offset >= end) return;
       const at: At = { input: file, offset, url: null, date: null };
       if (l.blank) continue;
+      const skipped = begin({ cursor: offset, input: file, offset, url: null });
+      if (skipped !== undefined) {
+        yield skipped;
+        continue;
+      }
       if (l.bytes === null) {
         yield problem(at, sizeProblem(l.length, limit));
         continue;

@@ -61,7 +61,8 @@ export function escapeHtml(s: string): string {
 /**
  * A name that identifies something (a site, a URL) with its bidirectional formatting
  * characters made visible: "abc\u202Eelpmaxe.com" would otherwise display as another
- * name. Prose (titles, span text) keeps them, inside isolating elements.
+ * name. Titles are shown the same way (a reversed title misleads as much as a reversed
+ * name); span text keeps them, inside isolating elements.
  */
 export function showBidi(s: string): string {
   return s.replace(/[\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/g, (c) => `[U+${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, "0")}]`);
@@ -316,7 +317,7 @@ function renderWorst(summary: ScreenSummary, spansShown: number): string {
 function worstRows(p: PageResult, rank: number, spansShown: number): string {
   // A page without a URL is named by its file (the line below gives input and offset).
   const page = [linkOrText(p.url, escapeHtml(clipStart(p.input, CAP.path)))];
-  if (p.title) page.push(`<div class="title">${esc(p.title, CAP.title)}</div>`);
+  if (p.title) page.push(`<div class="title">${esc(showBidi(p.title), CAP.title)}</div>`);
   page.push(`<div class="where">${escapeHtml(clipStart(p.input, CAP.path))} @ ${fmtInt(p.offset)}</div>`);
   const row =
     `<tr><td class="n">${rank}</td><td class="page">${page.join("")}</td><td class="site">${p.site ? esc(showBidi(p.site), CAP.site) : "—"}</td>` +
@@ -333,7 +334,7 @@ function worstRows(p: PageResult, rank: number, spansShown: number): string {
 function traceCell(p: PageResult): string {
   const t = p.trace;
   if (!t) return "—";
-  const name = t.title ? clip(t.title, CAP.title) : t.url ? clip(showBidi(t.url), CAP.url) : t.extId ? clip(t.extId, CAP.url) : `document ${t.docId}`;
+  const name = t.title ? clip(showBidi(t.title), CAP.title) : t.url ? clip(showBidi(t.url), CAP.url) : t.extId ? clip(t.extId, CAP.url) : `document ${t.docId}`;
   const href = safeHref(t.url);
   const source = href ? `<a href="${escapeHtml(href)}" rel="noopener noreferrer" target="_blank">${escapeHtml(name)}</a>` : `<span class="u">${escapeHtml(name)}</span>`;
   return `<span class="kind">${esc(t.kind, 40)}</span> ${fmtScore(t.score)}<div class="source">${source}</div>`;

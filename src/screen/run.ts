@@ -107,6 +107,8 @@ export interface LocalOptions extends RunSettings {
   channel?: string[];
   /** Worker threads; default one per core. */
   threads?: number;
+  /** Per-record time limit (`--record-timeout`); DEFAULT_RECORD_TIMEOUT_MS when absent. */
+  recordTimeoutMs?: number;
   onProgress?: (p: ScreenProgress) => void;
   /** Stop handing out batches (in-flight ones finish and are written); stop learning between sites. */
   signal?: AbortSignal;
@@ -128,7 +130,7 @@ export async function screenLocal(store: ResultStore, opts: LocalOptions): Promi
   if (opts.channel !== undefined) init.channel = opts.channel;
   if (run.sources !== null) init.sources = run.sources;
   const threads = opts.threads ?? defaultThreads();
-  const pool = await ScreenPool.start(init, threads);
+  const pool = await ScreenPool.start(init, threads, { recordTimeoutMs: opts.recordTimeoutMs });
   const t0 = performance.now();
   const inputBytes = inputs.reduce((s, i) => s + i.size, 0);
   let pagesThisRun = 0;

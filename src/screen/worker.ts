@@ -10,6 +10,7 @@ import { combineTables, readChannelTable } from "../decode/table.js";
 import { screenBatch } from "./batch.js";
 import type { ScreenEngine } from "./page.js";
 import type { WorkerInit, WorkerReply, WorkerRequest } from "./pool.js";
+import type { RecordStart } from "./records.js";
 
 const init = workerData as WorkerInit;
 const port = parentPort!;
@@ -24,7 +25,8 @@ async function main(): Promise<void> {
     chain = chain.then(async () => {
       let reply: WorkerReply;
       try {
-        reply = { id: req.id, results: await screenBatch(req.input, req.batch, engine) };
+        const onRecord = (record: RecordStart) => port.postMessage({ id: req.id, record } satisfies WorkerReply);
+        reply = { id: req.id, results: await screenBatch(req.input, req.batch, engine, { onRecord, skip: new Map(req.skip ?? []) }) };
       } catch (e) {
         reply = { id: req.id, error: e instanceof Error ? e.message : String(e), userError: e instanceof UnspinError, exitCode: exitCodeOf(e) };
       }
