@@ -85,7 +85,7 @@ function withFull(texts: { text: string; spun: boolean }[], cache: string | null
   return pages;
 }
 
-console.log(`first-stage evaluation (${os.availableParallelism()} cores, load average ${os.loadavg().map((x) => x.toFixed(1)).join(" ")}); tables: ${first.table.words.length.toLocaleString("en-US")} words, pass threshold ${first.model.threshold.toFixed(4)}`);
+console.log(`first-stage evaluation (${os.availableParallelism()} cores, load average ${os.loadavg().map((x) => x.toFixed(1)).join(" ")}); tables: ${first.size.toLocaleString("en-US")} words, pass threshold ${first.model.threshold.toFixed(4)}`);
 
 // 1. The screening bench crawl.
 {
@@ -107,10 +107,11 @@ console.log(`first-stage evaluation (${os.availableParallelism()} cores, load av
   const docs = brownDocuments({ categories: [...PRESS_CATEGORIES] });
   const use = quick ? docs.slice(0, 30) : docs;
   const cleanTexts = use.map((d) => ({ text: d.text, spun: false }));
-  const clean = withFull(cleanTexts, null);
+  const cache = (name: string) => path.join(os.tmpdir(), `unspin-first-stage-eval-press-${use.length}-${name}.full-scores.json`);
+  const clean = withFull(cleanTexts, cache("clean"));
   const all: Page[] = [...clean];
   for (const rate of RATES) {
-    const spunPages = withFull(use.map((d, i) => ({ text: spin(d.text, { rate, seed: 1000 + i }).text, spun: true })), null);
+    const spunPages = withFull(use.map((d, i) => ({ text: spin(d.text, { rate, seed: 1000 + i }).text, spun: true })), cache(`spun-${rate}`));
     report(`Brown press spun at ${rate * 100} % (with the ${clean.length} clean texts)`, [...clean, ...spunPages]);
     all.push(...spunPages);
   }

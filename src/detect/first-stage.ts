@@ -32,17 +32,21 @@ const GAIN_SCALE = 32;
 /** A gain below this (a commoner candidate, but not much commoner) counts for nothing. */
 const GAIN_FLOOR = 1;
 
-/** Lower-case words (the tables' keys): letters, then letters, digits, apostrophes and hyphens. */
-const WORD_RE = /\p{L}[\p{L}\p{M}\p{N}'’-]*/gu;
-
 export interface WordTable {
-  words: string[];
+  /** The words (lower-case ASCII, as the model spells them) joined by "\n". */
+  pool: Uint8Array;
   /** log10 S(w)/P(w), quantised (×SPIN_SCALE, clipped to ±127); -128 when nothing is spun into the word. */
   spin: Int8Array;
   /** 1 when a spinner replaces the word itself. */
   eligible: Uint8Array;
   /** max log10 P(original)/P(w), ×GAIN_SCALE, clipped to 255. */
   gain: Uint8Array;
+}
+
+/** A word table's pool from its words. */
+export function wordPool(words: readonly string[]): Uint8Array {
+  for (const w of words) if (!/^[\x21-\x7e]+$/.test(w)) throw new Error(`first-stage tables hold printable ASCII words only: ${JSON.stringify(w)}`);
+  return new Uint8Array(Buffer.from(words.join("\n"), "latin1"));
 }
 
 export interface FirstStageModel {
@@ -67,7 +71,7 @@ const MIN_WORDS = 20;
  * English's commonest words, which French or Spanish text lacks even when most of its words are in
  * the model's vocabulary: below this share of them, the full engine decides (it asks for 5 %).
  */
-const CORE = new Set(["the", "of", "and", "to", "is", "was", "that", "for", "with", "it", "be", "are", "have", "from", "by", "at", "not", "or", "but", "an"]);
+const CORE = ["the", "of", "and", "to", "is", "was", "that", "for", "with", "it", "be", "are", "have", "from", "by", "at", "not", "or", "but", "an"];
 const MIN_CORE_SHARE = 0.1;
 
 export interface FirstStageResult {
@@ -89,19 +93,49 @@ export interface PageFeatures {
   words: number;
 }
 
+const FNV_OFFSET = 0x811c9dc5;
+const FNV_PRIME = 0x01000193;
+const APOSTROPHE = 39, RIGHT_QUOTE = 0x2019, HYPHEN = 45;
+/** A letter outside ASCII (the rare case: checked by a regular expression). */
+const NON_ASCII_LETTER = /[\p{L}\p{M}]/u;
+const isUpper = (ch: string) => ch !== ch.toLowerCase();
+
 export class FirstStage {
-  private readonly index = new Map<string, number>();
+  /** Open-addressing hash of the words: slot → word index + 1 (0: empty). */
+  private readonly slots: Int32Array;
+  private readonly mask: number;
+  /** Where each word starts in the pool (and n + 1 entries: the end of the last). */
+  private readonly starts: Uint32Array;
   /** Per word, per rate: the word's log10 likelihood ratio spun/written at that rate. */
   private readonly llr: Float64Array;
   private readonly gainOf: Float64Array;
+  private readonly core: Uint8Array;
+  readonly size: number;
 
   constructor(readonly table: WordTable, readonly model: FirstStageModel) {
     const R = FIRST_STAGE_RATES.length;
-    const n = table.words.length;
+    const pool = table.pool;
+    const n = table.spin.length;
+    this.size = n;
+    this.starts = new Uint32Array(n + 1);
+    let w = 0;
+    for (let k = 0; k < pool.length && w < n; k++) if (pool[k] === 10) this.starts[++w] = k + 1;
+    if (w !== (n === 0 ? 0 : n - 1)) throw new Error(`first-stage tables: ${w + 1} words in the pool, ${n} rows`);
+    this.starts[n] = pool.length + 1;
+    let size = 1;
+    while (size < 2 * n) size <<= 1;
+    this.slots = new Int32Array(size);
+    this.mask = size - 1;
+    for (let i = 0; i < n; i++) {
+      let h = FNV_OFFSET;
+      for (let k = this.starts[i]; k < this.starts[i + 1] - 1; k++) h = Math.imul(h ^ pool[k], FNV_PRIME);
+      let slot = h & this.mask;
+      while (this.slots[slot] !== 0) slot = (slot + 1) & this.mask;
+      this.slots[slot] = i + 1;
+    }
     this.llr = new Float64Array(n * R);
     this.gainOf = new Float64Array(n);
     for (let i = 0; i < n; i++) {
-      this.index.set(table.words[i], i);
       const q = table.spin[i];
       const ratio = q === -128 ? 0 : Math.pow(10, q / SPIN_SCALE);
       for (let r = 0; r < R; r++) {
@@ -110,27 +144,96 @@ export class FirstStage {
       }
       this.gainOf[i] = Math.max(0, table.gain[i] / GAIN_SCALE - GAIN_FLOOR);
     }
+    this.core = new Uint8Array(n);
+    for (const c of CORE) {
+      const i = this.lookup(c);
+      if (i >= 0) this.core[i] = 1;
+    }
   }
 
-  /** The page's features, in FEATURE_NAMES order, and its word counts. */
+  /** Index of a lower-case word, or -1. */
+  lookup(word: string): number {
+    let h = FNV_OFFSET;
+    for (let k = 0; k < word.length; k++) h = Math.imul(h ^ word.charCodeAt(k), FNV_PRIME);
+    return this.find(h, word, 0, word.length, false);
+  }
+
+  /** The word whose hash is h and whose lower-cased characters are text[from, to). */
+  private find(h: number, text: string, from: number, to: number, fold: boolean): number {
+    const pool = this.table.pool;
+    for (let slot = h & this.mask; ; slot = (slot + 1) & this.mask) {
+      const e = this.slots[slot];
+      if (e === 0) return -1;
+      const i = e - 1;
+      const s = this.starts[i];
+      if (this.starts[i + 1] - 1 - s !== to - from) continue;
+      let k = 0;
+      for (; k < to - from; k++) {
+        let c = text.charCodeAt(from + k);
+        if (fold) c = c === RIGHT_QUOTE ? APOSTROPHE : c >= 65 && c <= 90 ? c | 32 : c;
+        if (pool[s + k] !== c) break;
+      }
+      if (k === to - from) return i;
+    }
+  }
+
+  /**
+   * The page's features, in FEATURE_NAMES order, and its word counts. Words as the tokenizer
+   * reads them (a letter, then letters, digits, apostrophes and inner hyphens), keyed as it
+   * normalises them (lower case, ’ as '), scanned a character at a time: no string is made.
+   */
   features(text: string): PageFeatures {
     const R = FIRST_STAGE_RATES.length;
     const sums = new Float64Array(R);
     let gain = 0;
     let words = 0, lower = 0, known = 0, core = 0;
-    WORD_RE.lastIndex = 0;
-    for (let m = WORD_RE.exec(text); m !== null; m = WORD_RE.exec(text)) {
-      const raw = m[0];
+    const len = text.length;
+    let k = 0;
+    while (k < len) {
+      let c = text.charCodeAt(k);
+      const asciiLetter = (c >= 97 && c <= 122) || (c >= 65 && c <= 90);
+      if (!asciiLetter && (c < 128 || !NON_ASCII_LETTER.test(text[k]))) {
+        k++;
+        continue;
+      }
+      // A word: hash its lower-cased characters while scanning to its end.
+      const start = k;
+      const lowerFirst = asciiLetter ? c >= 97 : !isUpper(text[k]);
+      let ascii = c < 128;
+      let h = FNV_OFFSET;
+      let end = k;
+      for (; k < len; k++) {
+        c = text.charCodeAt(k);
+        let b: number;
+        if (c >= 97 && c <= 122) b = c;
+        else if (c >= 65 && c <= 90) b = c | 32;
+        else if ((c >= 48 && c <= 57) || c === APOSTROPHE || c === HYPHEN) b = c;
+        else if (c === RIGHT_QUOTE) b = APOSTROPHE;
+        else if (c >= 128 && NON_ASCII_LETTER.test(text[k])) {
+          ascii = false;
+          end = k + 1;
+          continue;
+        } else break;
+        // A word does not end in a hyphen (nor run on through one into punctuation).
+        if (c !== HYPHEN) end = k + 1;
+        h = Math.imul(h ^ b, FNV_PRIME);
+      }
+      if (end < k) {
+        // Trailing hyphens: rehash without them (rare).
+        h = FNV_OFFSET;
+        for (let j = start; j < end; j++) {
+          const d = text.charCodeAt(j);
+          h = Math.imul(h ^ (d === RIGHT_QUOTE ? APOSTROPHE : d >= 65 && d <= 90 ? d | 32 : d), FNV_PRIME);
+        }
+      }
       words++;
-      const c = raw.charCodeAt(0);
-      // Lower-case ASCII first letter, or any non-ASCII letter that is not upper case.
-      if (c < 128 ? c < 97 || c > 122 : raw[0] !== raw[0].toLowerCase()) continue;
+      if (!lowerFirst) continue;
       lower++;
-      const norm = raw.includes("’") ? raw.replace(/’/g, "'").toLowerCase() : raw.toLowerCase();
-      if (CORE.has(norm)) core++;
-      const i = this.index.get(norm);
-      if (i === undefined) continue;
+      if (!ascii) continue;
+      const i = this.find(h, text, start, end, true);
+      if (i < 0) continue;
       known++;
+      core += this.core[i];
       for (let r = 0; r < R; r++) sums[r] += this.llr[i * R + r];
       gain += this.gainOf[i];
     }
@@ -165,12 +268,12 @@ export function quantiseRow(spin: number, gain: number): { spin: number; gain: n
 /**
  * Layout (little-endian): magic (18 ASCII bytes), uint8 version, uint32 JSON length, JSON
  * (FirstStageModel plus `rates` and provenance), uint32 word count n, uint32 byte length of the
- * words, the words as UTF-8 joined by "\n", then n × int8 spin, n × uint8 eligible, n × uint8 gain.
+ * words, the words (ASCII) joined by "\n", then n × int8 spin, n × uint8 eligible, n × uint8 gain.
  */
 export function encodeFirstStage(table: WordTable, model: FirstStageModel, meta: Record<string, unknown> = {}): Buffer {
   const json = Buffer.from(JSON.stringify({ ...model, rates: FIRST_STAGE_RATES, features: FEATURE_NAMES, ...meta }));
-  const words = Buffer.from(table.words.join("\n"));
-  const n = table.words.length;
+  const words = Buffer.from(table.pool);
+  const n = table.spin.length;
   const head = Buffer.alloc(FIRST_STAGE_MAGIC.length + 1 + 4);
   head.write(FIRST_STAGE_MAGIC, 0, "ascii");
   head.writeUInt8(FORMAT_VERSION, FIRST_STAGE_MAGIC.length);
@@ -197,13 +300,16 @@ export function decodeFirstStage(buf: Buffer, where = "first-stage tables"): Fir
   const wordBytes = buf.readUInt32LE(at + 4);
   at += 8;
   if (at + wordBytes + 3 * n !== buf.length) throw bad("truncated");
-  const words = n === 0 ? [] : buf.toString("utf8", at, at + wordBytes).split("\n");
-  if (words.length !== n) throw bad("word count");
+  const pool = new Uint8Array(buf.subarray(at, at + wordBytes));
   at += wordBytes;
   const spin = new Int8Array(buf.buffer.slice(buf.byteOffset + at, buf.byteOffset + at + n));
   const eligible = new Uint8Array(buf.subarray(at + n, at + 2 * n));
   const gain = new Uint8Array(buf.subarray(at + 2 * n, at + 3 * n));
-  return new FirstStage({ words, spin, eligible, gain }, { weights: model.weights, intercept: model.intercept, threshold: model.threshold });
+  try {
+    return new FirstStage({ pool, spin, eligible, gain }, { weights: model.weights, intercept: model.intercept, threshold: model.threshold });
+  } catch (e) {
+    throw bad(e instanceof Error ? e.message : String(e));
+  }
 }
 
 let shipped: FirstStage | undefined;

@@ -29,6 +29,8 @@ export interface WorkerInit {
   sources?: string;
   /** Learned channel tables (`--channel`). */
   channel?: string[];
+  /** Analyse every page fully (`--full`): no first stage. */
+  full?: boolean;
 }
 
 export interface WorkerRequest {

@@ -98,6 +98,8 @@ export interface WorkerOptions {
   /** Learned channel tables (`--channel`). */
   channel?: string[];
   threads?: number;
+  /** Analyse every page fully (`worker --full`), as a run enqueued with `screen --full` asks anyway. */
+  full?: boolean;
   /** Per-record time limit (`--record-timeout`); DEFAULT_RECORD_TIMEOUT_MS when absent. */
   recordTimeoutMs?: number;
   /** Return once every planned batch of the run is done. */
@@ -116,6 +118,7 @@ export async function runWorker(store: ResultStore, queueUrl: string, opts: Work
   if (opts.lm !== undefined) init.lm = opts.lm;
   if (opts.channel !== undefined) init.channel = opts.channel;
   if (run.sources !== null) init.sources = run.sources;
+  if (opts.full || run.full) init.full = true;
   const threads = opts.threads ?? defaultThreads();
   const pool = await ScreenPool.start(init, threads, { recordTimeoutMs: opts.recordTimeoutMs });
   const boss = await startBoss(queueUrl, { supervise: true, maintenanceIntervalSeconds: 5 });

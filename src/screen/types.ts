@@ -132,6 +132,8 @@ export interface RunInfo {
   /** Pages scoring at least this count as spun in summaries. */
   spunThreshold: number;
   recordsPerBatch: number;
+  /** Every page analysed by the full engine (`--full`); absent or false: the first stage clears obvious clean pages. */
+  full?: boolean;
   /** Set when every input has been planned into batches. */
   planned: boolean;
   started: string;

@@ -7,6 +7,7 @@ import { UnspinError } from "../errors.js";
 import { loadModel } from "../model/index.js";
 import { openIndex } from "../trace/index.js";
 import { combineTables, readChannelTable } from "../decode/table.js";
+import { loadFirstStage } from "../detect/first-stage.js";
 import { screenBatch } from "./batch.js";
 import type { ScreenEngine } from "./page.js";
 import type { WorkerInit, WorkerReply, WorkerRequest } from "./pool.js";
@@ -19,6 +20,7 @@ async function main(): Promise<void> {
   const engine: ScreenEngine = { analyze: init.lm !== undefined ? { model: loadModel(init.lm) } : {} };
   if (init.channel !== undefined && init.channel.length > 0) engine.analyze!.learned = combineTables(init.channel.map(readChannelTable));
   if (init.sources !== undefined) engine.sources = await openIndex(init.sources, { readOnly: true });
+  if (!init.full) engine.firstStage = loadFirstStage();
   // Jobs run one at a time: the analysis is synchronous, so a second would only wait.
   let chain = Promise.resolve();
   port.on("message", (req: WorkerRequest) => {
