@@ -29,7 +29,7 @@ const arg = (name: string) => {
   return i > 0 ? process.argv[i + 1] : undefined;
 };
 const PAGES = Number(arg("--pages") ?? 2000);
-const KEEP = Number(arg("--keep") ?? 0.98);
+const KEEP = Number(arg("--keep") ?? 0.97);
 /** The threshold is divided by this after the quantile: a margin for pages unlike the training ones. */
 const SAFETY = Number(arg("--safety") ?? 1);
 const out = arg("--out") ?? path.join(root, "src", "detect", "data", "first-stage.bin");

@@ -57,8 +57,12 @@ export interface FirstStageModel {
   threshold: number;
 }
 
-/** Per-word means of the page's log likelihood ratios and gain, the ratio at 0.1 over √words (a z-like sum), and the length. */
-export const FEATURE_NAMES = ["llr@0.03 / words", "llr@0.1 / words", "llr@0.3 / words", "gain / words", "llr@0.1 / √words", "log words"] as const;
+/**
+ * Per-word means of the page's log likelihood ratios and gain, and the ratio at 0.1 over √words
+ * (a z-like sum: longer pages carry more evidence). The length itself is no feature: fitted on
+ * excerpts, it learned that long ones are rarely called spun and cleared long spun pages.
+ */
+export const FEATURE_NAMES = ["llr@0.03 / words", "llr@0.1 / words", "llr@0.3 / words", "gain / words", "llr@0.1 / √words"] as const;
 
 /**
  * Below this share of lower-case words in the tables (every word of the model's vocabulary is), a
@@ -238,7 +242,7 @@ export class FirstStage {
       gain += this.gainOf[i];
     }
     const n = Math.max(lower, 1);
-    return { features: [sums[0] / n, sums[1] / n, sums[2] / n, gain / n, sums[1] / Math.sqrt(n), Math.log(1 + lower)], lower, known, core, words };
+    return { features: [sums[0] / n, sums[1] / n, sums[2] / n, gain / n, sums[1] / Math.sqrt(n)], lower, known, core, words };
   }
 
   score(text: string): FirstStageResult {
