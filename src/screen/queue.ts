@@ -152,14 +152,14 @@ export async function runWorker(store: ResultStore, queueUrl: string, opts: Work
         checking = true;
         try {
           if (opts.exitWhenIdle) {
-            const c = await store.counts(run.spunThreshold);
+            const b = await store.batchProgress();
             const latest = await store.getRun();
-            if (latest?.planned && c.batchesDone >= c.batchesTotal) return resolve();
+            if (latest?.planned && b.done >= b.total) return resolve();
           }
         } finally {
           checking = false;
         }
-        // counts() scans the results: often enough to stop promptly, rarely enough to cost nothing.
+        // A count over the batches table (one row per batch, not per page): cheap at any size.
         timer = setTimeout(check, 5000);
       };
       if (opts.exitWhenIdle) checkSoon = () => void check();

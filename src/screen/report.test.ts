@@ -142,6 +142,7 @@ function plantHostile(s: ScreenSummary): void {
   p.trace = { docId: 1, extId: null, url: "data:text/html,<script>window.__pwned=7</script>", title: h.img, score: 0.9, kind: h.svg };
   s.worst[1].url = `https://example.org/a?q="><script>window.__pwned=8</script>`;
   s.worst[1].title = h.separators;
+  s.worst[2].title = "Story " + h.bidi;
   s.problemReasons.push({ reason: h.comment, count: 3 }, { reason: h.attr, count: 2 });
 }
 
@@ -235,6 +236,9 @@ test("renderReport: self-contained, strict CSP, deterministic, data block matche
   }
   assert.ok(!html.includes(`href="${HOSTILE_URL}`) && !html.includes('href="data:text'), "only http(s) links");
   for (const m of html.matchAll(/<a [^>]*>/g)) assert.match(m[0], /href="https?:\/\/[^"]*" rel="noopener noreferrer"/);
+  // A title's direction override is shown, not obeyed, as in sites and URLs.
+  assert.ok(html.includes('<div class="title">Story abc[U+202E]dcba.example</div>'));
+  for (const m of html.matchAll(/<div class="title">([^<]*)<\/div>/g)) assert.ok(!m[1].includes("\u202E"), "no title obeys a direction override");
 });
 
 test("renderReport: a 1M-page summary (50 sites, 100 pages with 20 spans) stays a few hundred KB", (t) => {

@@ -217,6 +217,8 @@ export interface ResultStore {
    */
   completeBatch(batch: Batch, results: PageResult[]): Promise<{ written: number; skipped: number }>;
   counts(spunThreshold: number): Promise<ResultCounts>;
+  /** Batches done and planned: the cheap progress check (no scan of the results). */
+  batchProgress(): Promise<{ done: number; total: number }>;
   summary(opts: { spunThreshold: number; bins?: number; maxSites?: number; maxPages?: number }): Promise<ScreenSummary>;
   /**
    * Sites with at least `minPages` analysed pages, by pages descending, then name; `full`: how

@@ -110,6 +110,7 @@ export function resultStoreContract(name: string, open: () => Promise<ResultStor
     assert.deepEqual(await s.pendingBatches(), [b2]);
     const c = await s.counts(0.5);
     assert.deepEqual(c, { pages: 2, problems: 0, spun: 0, traced: 0, fast: 0, batchesDone: 1, batchesTotal: 2, bytesDone: 5000, bytesTotal: 9000 });
+    assert.deepEqual(await s.batchProgress(), { done: 1, total: 2 });
     assert.deepEqual(await collect(s), [page("/c/a.warc", 0), page("/c/a.warc", 1200)]);
     // An empty batch (no records started in it) is done too.
     assert.deepEqual(await s.completeBatch(b2, []), { written: 0, skipped: 0 });

@@ -207,6 +207,13 @@ export class PostgresResultStore implements ResultStore {
     return this.run(() => this.countsWith(this.pool, spunThreshold));
   }
 
+  batchProgress(): Promise<{ done: number; total: number }> {
+    return this.run(async () => {
+      const b = (await this.pool.query<Record<string, string>>(`SELECT count(*) FILTER (WHERE done_at IS NOT NULL) AS done, count(*) AS total FROM ${this.s}.batches`)).rows[0];
+      return { done: Number(b.done), total: Number(b.total) };
+    });
+  }
+
   private async countsWith(c: pg.Pool | pg.PoolClient, spunThreshold: number): Promise<ResultCounts> {
     const r = (await c.query<Record<string, string>>(`
       SELECT count(*) FILTER (WHERE status = 'ok') AS pages, count(*) FILTER (WHERE status = 'problem') AS problems,

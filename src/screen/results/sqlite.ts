@@ -254,6 +254,13 @@ export class SqliteResultStore implements ResultStore {
     return this.run(() => this.countsNow(spunThreshold));
   }
 
+  batchProgress(): Promise<{ done: number; total: number }> {
+    return this.run(() => {
+      const b = this.stmts.batchCounts.get() as { done: number; total: number };
+      return { done: b.done, total: b.total };
+    });
+  }
+
   private countsNow(spunThreshold: number): ResultCounts {
     const r = this.stmts.resultCounts.get(spunThreshold) as { pages: number; problems: number; spun: number; traced: number; fast: number };
     const b = this.stmts.batchCounts.get() as { done: number; total: number; bytesDone: number; bytesTotal: number };
