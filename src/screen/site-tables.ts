@@ -98,7 +98,7 @@ export async function learnSiteTables(store: ResultStore, opts: SiteLearningOpti
     for (const { site, pages, full } of todo) {
       if (opts.signal?.aborted) break;
       if (full < LEARN_MIN_FULL_SHARE * pages) {
-        const reason = `the pages do not read as spun: the first stage cleared ${pages - full} of the site's ${pages} pages as clean`;
+        const reason = `the pages do not read as spun: the first stage cleared ${pages - full} of ${pages} pages as clean`;
         const table: SiteTable = { site, pairs: [], reason, pages: 0, restored: 0, created: new Date().toISOString() };
         await store.putSiteTable(table, []);
         summary.learned++;
