@@ -103,6 +103,10 @@ const APOSTROPHE = 39, RIGHT_QUOTE = 0x2019, HYPHEN = 45;
 /** A letter outside ASCII (the rare case: checked by a regular expression). */
 const NON_ASCII_LETTER = /[\p{L}\p{M}]/u;
 const isUpper = (ch: string) => ch !== ch.toLowerCase();
+const isDigit = (c: number) => c >= 48 && c <= 57;
+const isAsciiLetter = (c: number) => (c >= 97 && c <= 122) || (c >= 65 && c <= 90);
+/** What `\b` counts as a word character. */
+const isAsciiWordChar = (c: number) => isAsciiLetter(c) || isDigit(c) || c === 95;
 
 export class FirstStage {
   /** Open-addressing hash of the words: slot → word index + 1 (0: empty). */
@@ -199,6 +203,15 @@ export class FirstStage {
       if (!asciiLetter && (c < 128 || !NON_ASCII_LETTER.test(text[k]))) {
         k++;
         continue;
+      }
+      // One or two letters glued to digits end a number ("13th", "1940s", "2d"), as the tokenizer reads them.
+      if (k > 0 && isDigit(text.charCodeAt(k - 1))) {
+        let j = k;
+        while (j < len && j - k < 3 && isAsciiLetter(text.charCodeAt(j))) j++;
+        if (j - k <= 2 && !(j < len && isAsciiWordChar(text.charCodeAt(j)))) {
+          k = j;
+          continue;
+        }
       }
       // A word: hash its lower-cased characters while scanning to its end.
       const start = k;
