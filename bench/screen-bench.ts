@@ -13,7 +13,7 @@
  *     overhead), when PostgreSQL is available (UNSPIN_TEST_PG, else a throw-away cluster by
  *     scripts/pg-cluster.sh).
  *
- *   SCREEN_BENCH_PAGES=5000 SCREEN_BENCH_QUEUE_PAGES=2000 node --import tsx bench/screen-bench.ts [--quick]
+ *   SCREEN_BENCH_PAGES=5000 SCREEN_BENCH_QUEUE_PAGES=2000 node --import tsx bench/screen-bench.ts [--quick | --queue-only]
  */
 import { execFileSync, spawn, spawnSync } from "node:child_process";
 import fs from "node:fs";
@@ -219,6 +219,11 @@ async function queue(): Promise<void> {
 
 const cores = os.availableParallelism();
 console.log(`screen benchmark: ${PAGES} pages, ${cores} cores, Node ${process.version}, load average ${os.loadavg().map((x) => x.toFixed(1)).join(" ")}`);
+// --queue-only: just the queue figures (they need a quiet machine more than the rest).
+if (process.argv.includes("--queue-only")) {
+  await queue();
+  process.exit(0);
+}
 const five = await corpus(PAGES, 1, "warc", 0.05);
 const twenty = await corpus(PAGES, 1, "warc", 0.2);
 const all5 = await local(five.file, five.labels, cores, "5 % spun");
