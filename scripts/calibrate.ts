@@ -19,7 +19,7 @@ import { analyze, type EditCandidate } from "../src/analyze.js";
 import { brownDocuments, type BrownDocument } from "../src/corpus/brown.js";
 import { mulberry32, spin } from "../src/spin/simulate.js";
 import { loadModel } from "../src/model/index.js";
-import { loadLexicon } from "../src/lexicon/lexicon.js";
+import { loadLexicon } from "../src/lexicon/files.js";
 import { defaultCalibration, features, FEATURE_NAMES, type Calibration } from "../src/detect/score.js";
 import { editFeatures, EDIT_FEATURE_NAMES, type EditCalibration } from "../src/detect/confidence.js";
 import { fitLogistic } from "../src/detect/fit.js";

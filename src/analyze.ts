@@ -5,7 +5,7 @@
 import { tokenize, matchCase, matchApostrophes, type Token } from "./text/tokenize.js";
 import { OOV_LOG_PROB, type LanguageModel } from "./model/lm.js";
 import { loadModel } from "./model/index.js";
-import { loadLexicon } from "./lexicon/lexicon.js";
+import { loadLexicon } from "./lexicon/files.js";
 import { Channel, DEFAULT_WEIGHTS, type ChannelLexicon, type ChannelWeights } from "./decode/channel.js";
 import { learnedMap, withLearned, type LearnedPair } from "./decode/learned.js";
 import { buildLattices, posMismatch, type Edge, type SentenceLattice } from "./decode/lattice.js";

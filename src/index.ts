@@ -20,7 +20,8 @@ export {
 export { loadModel, ModelNotFoundError, type LanguageModel } from "./model/index.js";
 export { readSphinxTrie, ModelFormatError } from "./model/sphinx-trie.js";
 export { buildModel, buildModelFile, EmptyCorpusError } from "./model/build.js";
-export { loadLexicon, type Lexicon } from "./lexicon/lexicon.js";
+export { readLexicon, type Lexicon } from "./lexicon/lexicon.js";
+export { loadLexicon } from "./lexicon/files.js";
 export type { Substitution, Relation, PhraseMatch } from "./lexicon/types.js";
 export { tokenize, type Token } from "./text/tokenize.js";
 export { spin, type SpinOptions, type SpinResult } from "./spin/simulate.js";

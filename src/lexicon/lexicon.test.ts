@@ -1,7 +1,8 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
-import { channelPrior, loadLexicon, type LexSubstitution } from "./lexicon.js";
+import { loadLexicon } from "./files.js";
+import { channelPrior, type LexSubstitution } from "./lexicon.js";
 import type { PhraseMatch } from "./types.js";
 import { available, missingShared, sharedPath } from "../test-support/require.js";
 

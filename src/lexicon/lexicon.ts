@@ -16,7 +16,7 @@
  * Default order: by `channelPrior` (see below); the decoder may compute its own score from the features.
  */
 
-import { defaultArtifact, readArtifact, type Artifact, FLAG_FUNCTION, FLAG_PLAUSIBLE, POS_CODES,
+import { Artifact, decodeArtifact, FLAG_FUNCTION, FLAG_PLAUSIBLE, POS_CODES,
   PTR_ALSO, PTR_HYPERNYM, PTR_HYPONYM, PTR_SIMILAR, PTR_VERBGROUP } from "./artifact.js";
 import { pickKeyLemma } from "./cluster.js";
 import { FUNCTION_WORDS } from "./function-words.js";
@@ -804,18 +804,19 @@ class LexiconImpl implements Lexicon {
 }
 
 // ------------------------------------------------------------------ loading
-let defaultLexicon: Lexicon | undefined;
+// From disk: loadLexicon in files.ts. These work on bytes from anywhere (no Node modules).
+
+/** A lexicon over a parsed artifact. */
+export function createLexicon(artifact: Artifact): Lexicon {
+  return new LexiconImpl(artifact);
+}
 
 /**
- * Load a lexicon artifact. Without a path: the shipped `src/lexicon/data/lexicon.bin`
- * (resolved relative to this module, so it works from src/ and dist/), loaded once and cached.
+ * A lexicon over an uncompressed artifact's bytes (a Uint8Array, ArrayBuffer or SharedArrayBuffer:
+ * worker threads can share one copy). The bytes are used in place: do not modify them.
  */
-export function loadLexicon(path?: string | URL): Lexicon {
-  if (path === undefined) {
-    if (!defaultLexicon) defaultLexicon = new LexiconImpl(defaultArtifact());
-    return defaultLexicon;
-  }
-  return new LexiconImpl(readArtifact(path));
+export function readLexicon(bytes: Uint8Array | ArrayBuffer | SharedArrayBuffer): Lexicon {
+  return new LexiconImpl(new Artifact(decodeArtifact(bytes)));
 }
 
 export type { Analysis, Form, Pos } from "./morph.js";

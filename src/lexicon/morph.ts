@@ -11,11 +11,9 @@
  *   "become a member of" -> "becoming a member of"), the last word of a noun ("press release"
  *   -> "press releases").
  *
- * The module-level `lemmatize`/`inflect` use the shipped artifact (loaded on first use);
+ * The module-level `lemmatize`/`inflect` over the shipped artifact are in files.ts;
  * `Morphology` can be built over any tables (the build script and tests do).
  */
-
-import { defaultArtifact } from "./artifact.js";
 
 export type Pos = "n" | "v" | "a" | "r";
 export type Form =
@@ -270,22 +268,4 @@ export class Morphology {
     }
     return (form === "superlative" ? "most " : "more ") + lemma;
   }
-}
-
-let defaultMorph: Morphology | undefined;
-
-/** The Morphology over the shipped lexicon artifact (loaded on first use). */
-export function defaultMorphology(): Morphology {
-  if (!defaultMorph) defaultMorph = defaultArtifact().morphology();
-  return defaultMorph;
-}
-
-/** Analyses of a lower-case word against the shipped WordNet lemmas (see `Morphology.lemmatize`). */
-export function lemmatize(word: string): Array<{ lemma: string; pos: Pos; form: Form }> {
-  return defaultMorphology().lemmatize(word).slice();
-}
-
-/** Inflect a lemma with the shipped exception tables (see `Morphology.inflect`). */
-export function inflect(lemma: string, pos: Pos, form: Form): string {
-  return defaultMorphology().inflect(lemma, pos, form);
 }

@@ -32,6 +32,8 @@ export interface WorkerInit {
   sources?: string;
   /** Learned channel tables (`--channel`). */
   channel?: string[];
+  /** Analyse every page fully (`--full`): no first stage. */
+  full?: boolean;
 }
 
 /** A batch to screen, or (`unspin serve`) one text job. */

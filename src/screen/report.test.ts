@@ -82,6 +82,7 @@ function sampleSummary(o: SampleOptions): ScreenSummary {
       date: `2026-11-${String((i % 28) + 1).padStart(2, "0")}T10:00:00Z`,
       title: `Story ${i + 1}: ${words(r, 6)}`,
       status: "ok",
+      stage: "full",
       reason: null,
       words: 600 + i,
       score: 0.999 - i * 0.004,
@@ -105,6 +106,7 @@ function sampleSummary(o: SampleOptions): ScreenSummary {
       problems: Math.round(o.pages * 0.012),
       spun: Math.round(o.pages * 0.023),
       traced: Math.round(o.pages * 0.004),
+      fast: Math.round(o.pages * 0.8),
       batchesDone: o.partial ? 412 : 1000,
       batchesTotal: 1000,
       bytesDone: o.partial ? 41_200_000_000 : 100_000_000_000,
@@ -167,7 +169,7 @@ function sampleTables(summary: ScreenSummary, pairs = 14, hostile = false): Site
 
 const EMPTY: ScreenSummary = {
   run: null,
-  counts: { pages: 0, problems: 0, spun: 0, traced: 0, batchesDone: 0, batchesTotal: 0, bytesDone: 0, bytesTotal: 0 },
+  counts: { pages: 0, problems: 0, spun: 0, traced: 0, fast: 0, batchesDone: 0, batchesTotal: 0, bytesDone: 0, bytesTotal: 0 },
   histogram: [],
   sites: [],
   worst: [],

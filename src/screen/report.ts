@@ -211,6 +211,7 @@ function renderFigures(summary: ScreenSummary): string {
   return [
     `<section id="figures" aria-label="Headline figures"><dl class="figures">`,
     figure("Pages screened", fmtInt(c.pages), `analysed, of ${fmtInt(records)} records read`),
+    figure("Cleared by the first stage", fmtShare(c.fast, c.pages), c.fast > 0 ? `${fmtInt(c.fast)} pages read as clean without the full analysis` : run?.full ? "every page analysed in full (--full)" : "every page analysed in full"),
     figure("Problems", fmtInt(c.problems), records > 0 ? `${pct(c.problems / records)} of records, not analysed` : "records not analysed"),
     figure("Spun", fmtShare(c.spun, c.pages), `${fmtInt(c.spun)} pages${threshold}`),
     traced,

@@ -7,6 +7,7 @@ import { UnspinError } from "../errors.js";
 import { loadModel } from "../model/index.js";
 import { openIndex, type TraceIndex } from "../trace/index.js";
 import { combineTables, readChannelTable } from "../decode/table.js";
+import { loadFirstStage } from "../detect/first-stage.js";
 import { screenBatch } from "./batch.js";
 import { runTextJob } from "./one-text.js";
 import type { ScreenEngine } from "./page.js";
@@ -26,6 +27,7 @@ async function main(): Promise<void> {
     if (init.sources === undefined) throw new UnspinError("no trace index to add documents to");
     return (writable ??= openIndex(init.sources, { create: false }));
   };
+  if (!init.full) engine.firstStage = loadFirstStage();
   // Jobs run one at a time: the analysis is synchronous, so a second would only wait.
   let chain = Promise.resolve();
   port.on("message", (req: WorkerRequest) => {

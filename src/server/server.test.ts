@@ -35,7 +35,7 @@ const RUN: RunInfo = {
 const span = (text: string) => ({ start: 5, end: 5 + text.length, text, replacement: `not ${text}`, confidence: 0.8, before: "before ", after: " after" });
 const page = (offset: number, site: string, score: number): PageResult => ({
   input: "/crawl/a.warc.gz", offset, url: `https://${site}/${offset}`, site, date: "2026-11-30", title: `Page ${offset}`,
-  status: "ok", reason: null, words: 300, score, spinRate: score / 5, spans: [span("utilise")], trace: null,
+  status: "ok", stage: "full", reason: null, words: 300, score, spinRate: score / 5, spans: [span("utilise")], trace: null,
 });
 
 let server: RunningServer;

@@ -35,6 +35,7 @@ export interface ResultRow {
   words: number;
   score: number | null;
   spin_rate: number | null;
+  stage: string | null;
   /** JSON text (SQLite) or parsed JSON (PostgreSQL json columns). */
   spans: string | ScreenSpan[];
   trace: string | TraceMatch | null;
@@ -53,6 +54,7 @@ export function toRow(r: PageResult): ResultRow {
     words: r.words,
     score: r.score,
     spin_rate: r.spinRate,
+    stage: r.stage,
     spans: JSON.stringify(r.spans ?? []),
     trace: r.trace ? JSON.stringify(r.trace) : null,
   };
@@ -69,6 +71,7 @@ export function fromRow(r: ResultRow): PageResult {
     status: r.status as PageResult["status"],
     reason: r.reason,
     words: r.words,
+    stage: r.stage as PageResult["stage"],
     score: r.score,
     spinRate: r.spin_rate,
     spans: typeof r.spans === "string" ? JSON.parse(r.spans) : r.spans,
@@ -138,8 +141,8 @@ export function fromSiteTableRow(r: SiteTableRow): SiteTable {
 }
 
 /** The columns a re-restoration replaces, keyed by (input, offset). */
-export function reanalysisRow(r: PageResult): { input: string; record_offset: number; words: number; score: number | null; spin_rate: number | null; spans: string } {
-  return { input: storedText(r.input), record_offset: r.offset, words: r.words, score: r.score, spin_rate: r.spinRate, spans: JSON.stringify(r.spans ?? []) };
+export function reanalysisRow(r: PageResult): { input: string; record_offset: number; words: number; score: number | null; spin_rate: number | null; stage: string | null; spans: string } {
+  return { input: storedText(r.input), record_offset: r.offset, words: r.words, score: r.score, spin_rate: r.spinRate, stage: r.stage, spans: JSON.stringify(r.spans ?? []) };
 }
 
 /** Most pages one `pages` call returns. */

@@ -20,7 +20,7 @@ import {
 
 /** "UNSR" */
 export const RESULTS_APPLICATION_ID = 0x554e5352;
-export const RESULTS_SCHEMA_VERSION = 2;
+export const RESULTS_SCHEMA_VERSION = 3;
 
 const MIGRATIONS: ((db: Database.Database) => void)[] = [
   (db) => {
@@ -51,6 +51,13 @@ const MIGRATIONS: ((db: Database.Database) => void)[] = [
         site TEXT PRIMARY KEY, pairs TEXT NOT NULL, reason TEXT,
         pages INTEGER NOT NULL, restored INTEGER NOT NULL, created TEXT NOT NULL
       ) WITHOUT ROWID;
+    `);
+  },
+  // v3: which analysis scored a page: the first stage ("fast") or the full engine; every page before was "full".
+  (db) => {
+    db.exec(`
+      ALTER TABLE results ADD COLUMN stage TEXT CHECK (stage IN ('fast', 'full'));
+      UPDATE results SET stage = 'full' WHERE status = 'ok';
     `);
   },
 ];
@@ -154,11 +161,11 @@ export class SqliteResultStore implements ResultStore {
       isDone: db.prepare("SELECT done_at IS NOT NULL FROM batches WHERE input = ? AND start_pos = ?").pluck(),
       markDone: db.prepare("UPDATE batches SET done_at = ? WHERE input = ? AND start_pos = ? AND done_at IS NULL"),
       // Plain INSERT with DO NOTHING on the key only: any other constraint failing fails the batch.
-      insertResult: db.prepare(`INSERT INTO results (input, record_offset, url, site, date, title, status, reason, words, score, spin_rate, spans, trace)
-        VALUES (@input, @record_offset, @url, @site, @date, @title, @status, @reason, @words, @score, @spin_rate, @spans, @trace)
+      insertResult: db.prepare(`INSERT INTO results (input, record_offset, url, site, date, title, status, reason, words, score, spin_rate, stage, spans, trace)
+        VALUES (@input, @record_offset, @url, @site, @date, @title, @status, @reason, @words, @score, @spin_rate, @stage, @spans, @trace)
         ON CONFLICT (input, record_offset) DO NOTHING`),
       resultCounts: db.prepare(`SELECT count(*) FILTER (WHERE status = 'ok') AS pages, count(*) FILTER (WHERE status = 'problem') AS problems,
-        count(*) FILTER (WHERE status = 'ok' AND score >= ?) AS spun, count(*) FILTER (WHERE trace IS NOT NULL) AS traced FROM results`),
+        count(*) FILTER (WHERE status = 'ok' AND score >= ?) AS spun, count(*) FILTER (WHERE trace IS NOT NULL) AS traced, count(*) FILTER (WHERE status = 'ok' AND stage = 'fast') AS fast FROM results`),
       batchCounts: db.prepare(`SELECT count(*) FILTER (WHERE done_at IS NOT NULL) AS done, count(*) AS total,
         coalesce(sum(bytes) FILTER (WHERE done_at IS NOT NULL), 0) AS bytesDone, coalesce(sum(bytes), 0) AS bytesTotal FROM batches`),
       histogram: db.prepare(`SELECT CAST(score * @bins AS INTEGER) AS bin, count(*) AS count FROM results
@@ -169,12 +176,12 @@ export class SqliteResultStore implements ResultStore {
       worst: db.prepare(`SELECT * FROM results WHERE status = 'ok' AND score IS NOT NULL
         ORDER BY score DESC, input, record_offset LIMIT ?`),
       reasons: db.prepare("SELECT reason, count(*) AS count FROM results WHERE status = 'problem' GROUP BY reason"),
-      learnable: db.prepare(`SELECT site, count(*) AS pages FROM results WHERE status = 'ok' AND site IS NOT NULL
+      learnable: db.prepare(`SELECT site, count(*) AS pages, count(*) FILTER (WHERE stage = 'full') AS "full" FROM results WHERE status = 'ok' AND site IS NOT NULL
         GROUP BY site HAVING count(*) >= ? ORDER BY pages DESC, site`),
       siteResults: db.prepare("SELECT * FROM results WHERE site = ? AND status = 'ok' ORDER BY input, record_offset"),
       putSiteTable: db.prepare(`INSERT INTO site_tables (site, pairs, reason, pages, restored, created) VALUES (@site, @pairs, @reason, @pages, @restored, @created)
         ON CONFLICT (site) DO UPDATE SET pairs = excluded.pairs, reason = excluded.reason, pages = excluded.pages, restored = excluded.restored, created = excluded.created`),
-      reanalyse: db.prepare(`UPDATE results SET words = @words, score = @score, spin_rate = @spin_rate, spans = @spans
+      reanalyse: db.prepare(`UPDATE results SET words = @words, score = @score, spin_rate = @spin_rate, stage = @stage, spans = @spans
         WHERE input = @input AND record_offset = @record_offset AND status = 'ok'`),
       siteTables: db.prepare("SELECT * FROM site_tables ORDER BY site"),
       pageCount: db.prepare(`SELECT count(*) FROM results WHERE ${PAGE_FILTER}`).pluck(),
@@ -260,10 +267,10 @@ export class SqliteResultStore implements ResultStore {
   }
 
   private countsNow(spunThreshold: number): ResultCounts {
-    const r = this.stmts.resultCounts.get(spunThreshold) as { pages: number; problems: number; spun: number; traced: number };
+    const r = this.stmts.resultCounts.get(spunThreshold) as { pages: number; problems: number; spun: number; traced: number; fast: number };
     const b = this.stmts.batchCounts.get() as { done: number; total: number; bytesDone: number; bytesTotal: number };
     return {
-      pages: r.pages, problems: r.problems, spun: r.spun, traced: r.traced,
+      pages: r.pages, problems: r.problems, spun: r.spun, traced: r.traced, fast: r.fast,
       batchesDone: b.done, batchesTotal: b.total, bytesDone: b.bytesDone, bytesTotal: b.bytesTotal,
     };
   }
@@ -286,8 +293,8 @@ export class SqliteResultStore implements ResultStore {
     });
   }
 
-  sitesWithPages(minPages: number): Promise<{ site: string; pages: number }[]> {
-    return this.run(() => this.stmts.learnable.all(minPages) as { site: string; pages: number }[]);
+  sitesWithPages(minPages: number): Promise<{ site: string; pages: number; full: number }[]> {
+    return this.run(() => this.stmts.learnable.all(minPages) as { site: string; pages: number; full: number }[]);
   }
 
   siteResults(site: string): Promise<PageResult[]> {
