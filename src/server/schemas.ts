@@ -112,11 +112,13 @@ export const Version = named(z.object({ name: z.literal("unspin"), version: z.st
 
 const Counts = z.object({
   pages: z.number(), problems: z.number(), spun: z.number(), traced: z.number(),
+  fast: z.number().describe("Pages the first-stage detector cleared (stage \"fast\"), among pages."),
   batchesDone: z.number(), batchesTotal: z.number(), bytesDone: z.number(), bytesTotal: z.number(),
 });
 export const Run = named(z.object({
   id: z.string().describe("The run's id in /v1/runs/{run}/…"),
   inputs: z.array(z.string()), sources: z.string().nullable(), spunThreshold: z.number(), recordsPerBatch: z.number(),
+  full: z.boolean().optional().describe("Every page analysed by the full engine (screen --full)."),
   planned: z.boolean(), started: z.string(), unspinVersion: z.string(),
   counts: Counts,
 }), "Run");
@@ -126,6 +128,7 @@ const Span = z.object({ start: z.number(), end: z.number(), text: z.string(), re
 export const PageResult = named(z.object({
   input: z.string(), offset: z.number(), url: z.string().nullable(), site: z.string().nullable(), date: z.string().nullable(),
   title: z.string().nullable(), status: z.enum(["ok", "problem"]), reason: z.string().nullable(), words: z.number(),
+  stage: z.enum(["fast", "full"]).nullable().describe("full: the engine's score and spans (as check); fast: the first stage cleared the page (its estimate, no spans); null for problems."),
   score: z.number().nullable(), spinRate: z.number().nullable(), spans: z.array(Span),
   trace: z.object({ docId: z.number(), extId: z.string().nullable(), url: z.string().nullable(), title: z.string().nullable(), score: z.number(), kind: z.string() }).nullable(),
 }), "PageResult");

@@ -18,6 +18,7 @@ import type { PageResult, ResultStore, RunInfo } from "../screen/types.js";
 import { spin } from "../spin/simulate.js";
 import { openIndex, type TraceIndex } from "../trace/index.js";
 import { WEB_CSP } from "./app.js";
+import { AnalysisResult as AnalysisResultSchema, Health, Pages, Runs, TraceResult as TraceResultSchema } from "./schemas.js";
 import { call, rawSocket } from "./http.fixture.js";
 import { startServer, type RunningServer } from "./serve.js";
 
@@ -85,6 +86,7 @@ test("GET /v1/health and /v1/version say what the server has", async () => {
   assert.equal(h.status, 200);
   assert.deepEqual(h.json, { ok: true, version: pkg.version, index: true, results: true, threads: 1, load: { running: 0, waiting: 0 } });
   assert.equal(h.headers.get("x-content-type-options"), "nosniff");
+  assert.deepEqual(Health.parse(h.json), h.json, "as documented");
   const v = await call(base, "/v1/version");
   assert.deepEqual(v.json, { name: "unspin", version: pkg.version });
 });
@@ -114,6 +116,7 @@ test("POST /v1/check answers the result object of check --json (the library's an
   assert.equal(r.status, 200, r.text);
   assert.deepEqual(untimed(r.json), expected);
   assert.deepEqual(Object.keys(r.json), ["score", "edits", "restored", "stats"]);
+  assert.deepEqual(AnalysisResultSchema.parse(r.json), r.json, "as documented");
   const raw = await call(base, "/v1/check", { body: spunExample, headers: { "Content-Type": "text/plain; charset=utf-8" } });
   assert.deepEqual(untimed(raw.json), expected);
   const restore = await call(base, "/v1/restore", { json: { text: spunExample } });
@@ -158,6 +161,7 @@ test("POST /v1/trace answers the ranked sources of trace --json, and the best so
   assert.deepEqual(r.json.matches, expected.matches);
   assert.equal(r.json.matches[0].id, doc.id);
   assert.equal(r.json.matches[0].kind, "spun");
+  assert.deepEqual(TraceResultSchema.parse(r.json), r.json, "as documented");
   assert.equal(r.json.source.id, doc.id);
   assert.equal(r.json.source.text, doc.text);
   assert.ok(r.json.source.segments.length > 0);
@@ -225,6 +229,10 @@ test("GET /v1/runs/:run/pages pages through the analysed pages by score, filtere
   assert.deepEqual({ total: some.json.total, limit: some.json.limit, offset: some.json.offset, offsets: some.json.pages.map((p: PageResult) => p.offset) },
     { total: 2, limit: 1, offset: 1, offsets: [300] });
   assert.deepEqual(some.json.pages, (await store.pages({ site: "a.example", minScore: 0.5, limit: 1, offset: 1 })).pages);
+  // The answers are what the OpenAPI document publishes: parsing (which drops undocumented fields) changes nothing.
+  const runs = (await call(base, "/v1/runs")).json;
+  assert.deepEqual(Pages.parse(all.json), all.json);
+  assert.deepEqual(Runs.parse(runs), runs);
   const blank = await call(base, `/v1/runs/${id}/pages?site=&min_score=&max_score=&limit=2&offset=`);
   assert.equal(blank.status, 200, blank.text);
   assert.deepEqual({ total: blank.json.total, n: blank.json.pages.length }, { total: 4, n: 2 }, "empty parameters are no filters");
