@@ -84,6 +84,18 @@ export function readLexiconShared(): SharedArrayBuffer {
 }
 
 let defaultLexicon: Lexicon | undefined;
+let defaultMorph: Morphology | undefined;
+
+/**
+ * Make the shipped artifact of this thread the one over these bytes (from readLexiconShared in
+ * the main thread): loadLexicon(), defaultArtifact() and the morphology then use the shared
+ * copy, wherever they are called from. Call before anything loads the lexicon.
+ */
+export function useSharedLexicon(bytes: SharedArrayBuffer): void {
+  cached = new Artifact(decodeArtifact(bytes));
+  defaultLexicon = createLexicon(cached);
+  defaultMorph = undefined;
+}
 
 /**
  * Load a lexicon artifact. Without a path: the shipped `src/lexicon/data/lexicon.bin`
@@ -96,8 +108,6 @@ export function loadLexicon(path?: string | URL): Lexicon {
   }
   return createLexicon(readArtifact(path));
 }
-
-let defaultMorph: Morphology | undefined;
 
 /** The Morphology over the shipped lexicon artifact (loaded on first use). */
 export function defaultMorphology(): Morphology {

@@ -15,6 +15,8 @@
  * `Morphology` can be built over any tables (the build script and tests do).
  */
 
+import { BoundedCache } from "../cache.js";
+
 export type Pos = "n" | "v" | "a" | "r";
 export type Form =
   | "base" | "plural" | "3sg" | "past" | "pastpart" | "gerund" | "comparative" | "superlative";
@@ -157,7 +159,8 @@ function key(pos: Pos, form: Form, lemma: string): string {
 export class Morphology {
   private readonly byInflected = new Map<string, Analysis[]>();
   private readonly irregular = new Map<string, string>();
-  private readonly cache = new Map<string, readonly Analysis[]>();
+  /** Analyses of recent words (size: see CACHE_SIZES in lexicon.ts). */
+  private readonly cache = new BoundedCache<string, readonly Analysis[]>(40_000);
   readonly isLemma: (lemma: string, pos: Pos) => boolean;
 
   constructor(tables: MorphTables) {
@@ -182,7 +185,6 @@ export class Morphology {
     const hit = this.cache.get(word);
     if (hit) return hit;
     const out = word.includes(" ") ? this.lemmatizePhrase(word) : this.lemmatizeWord(word);
-    if (this.cache.size > 200_000) this.cache.clear();
     this.cache.set(word, out);
     return out;
   }

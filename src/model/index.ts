@@ -51,6 +51,14 @@ export function loadModel(path?: string): LanguageModel {
 }
 
 /**
+ * Make this thread's shipped model the one over these bytes (the shipped model's, from
+ * readModelShared in the main thread): loadModel() then uses the shared copy.
+ */
+export function useSharedModel(bytes: SharedArrayBuffer): void {
+  defaultModel = readSphinxTrie(bytes);
+}
+
+/**
  * A model file (default: the shipped one) read whole into a SharedArrayBuffer and checked, for
  * worker threads to build their models over one copy with `readSphinxTrie` (screening pool).
  * Throws as loadModel does.

@@ -36,6 +36,8 @@ export const MAX_FIELD_BITS = 25;
 export const MAX_ORDER = 3;
 /** Query cache of 2^16 slots (2 MB). */
 const QUERY_CACHE_BITS = 16;
+/** Backoff cache of 2^14 slots (512 KB). */
+const BACKOFF_CACHE_BITS = 14;
 
 /** Number of bits needed to hold v (0 → 0), as sphinx's `bitarr_required_bits`. */
 export function requiredBits(v: number): number {
@@ -232,10 +234,12 @@ class SphinxTrieModel implements LanguageModel {
   private readonly longBits: number;
   /** Answers to recent queries: the decoder repeats most of its queries (see query-cache.ts). */
   private readonly queries = new QueryCache(QUERY_CACHE_BITS);
-  // One-entry cache of the bigram backoff bo(h2 h1): a decoder scores many words in the same context.
-  private cacheH1 = -1;
-  private cacheH2 = -1;
-  private cacheBo = 0;
+  /**
+   * Backoff weights bo(h2 h1) of recent contexts, keyed (h1, h2): a decoder scores many words in
+   * the same context, interleaved with other contexts (a one-entry cache kept 7 % of them), and
+   * each miss is a binary search in h1's bigram range (long for common words).
+   */
+  private readonly backoffs = new QueryCache(BACKOFF_CACHE_BITS);
 
   /**
    * Reads the file from `buf` (its whole length is the file's). Without a pager, `buf` holds the
@@ -535,12 +539,13 @@ class SphinxTrieModel implements LanguageModel {
 
   /** log10 backoff weight of the bigram (h2 h1), 0 when it is not in the model. */
   private bigramBackoff(h1: number, h2: number): number {
-    if (h1 === this.cacheH1 && h2 === this.cacheH2) return this.cacheBo;
-    const e = findEntry(this.midRange(h1), this.uniU[3 * h1 + 2], this.uniU[3 * h1 + 5], h2);
-    const bo = e >= 0 ? this.midBoTable[readBits(this.mid, e * this.midBits + this.wordBits, 0xffff)] * LOG10_PER_UNIT : 0;
-    this.cacheH1 = h1;
-    this.cacheH2 = h2;
-    this.cacheBo = bo;
+    const slot = this.backoffs.slot(h1, h2, -1);
+    let bo = this.backoffs.get(slot, h1, h2, -1);
+    if (Number.isNaN(bo)) {
+      const e = findEntry(this.midRange(h1), this.uniU[3 * h1 + 2], this.uniU[3 * h1 + 5], h2);
+      bo = e >= 0 ? this.midBoTable[readBits(this.mid, e * this.midBits + this.wordBits, 0xffff)] * LOG10_PER_UNIT : 0;
+      this.backoffs.set(slot, h1, h2, -1, bo);
+    }
     return bo;
   }
 }

@@ -1,7 +1,8 @@
 /**
- * A pool of worker threads that screen batches: one engine per thread (the model and lexicon
- * are loaded once per thread), one batch at a time per thread. Used by `screen` on one machine
- * and by `worker` on each machine of a queue.
+ * A pool of worker threads that screen batches: one engine per thread, one batch at a time per
+ * thread. The model and lexicon files are read once, here, into shared memory that every thread
+ * (replacements too) builds its engine over. Used by `screen` on one machine and by `worker` on
+ * each machine of a queue.
  *
  * No record may hold a thread longer than the per-record time limit: the thread says when it
  * starts each record, and a record still running at the limit costs the thread. The thread is
@@ -12,6 +13,8 @@
 import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
 import { UnspinError } from "../errors.js";
+import { readLexiconShared } from "../lexicon/files.js";
+import { readModelShared } from "../model/index.js";
 import { DEFAULT_RECORD_TIMEOUT_MS } from "./defaults.js";
 import type { TextJob } from "./one-text.js";
 import type { RecordStart } from "./records.js";
@@ -47,6 +50,12 @@ type JobRequest =
   }
   | { job: TextJob; input?: undefined; batch?: undefined; skip?: undefined };
 export type WorkerRequest = JobRequest & { id: number };
+
+/** What a thread starts with: the options, and the model (`lm` or the shipped one) and lexicon bytes shared by all threads. */
+export interface WorkerData extends WorkerInit {
+  modelBytes: SharedArrayBuffer;
+  lexiconBytes: SharedArrayBuffer;
+}
 
 /** A record a thread has started: where it is (`cursor`, as in RecordStart) and what to call it. */
 export type { RecordStart } from "./records.js";
@@ -103,7 +112,7 @@ interface Slot {
 const FROM_SOURCE = import.meta.url.endsWith(".ts");
 const WORKER_URL = new URL(FROM_SOURCE ? "./worker.ts" : "./worker.js", import.meta.url);
 /** From source (tests), the thread registers tsx's loader first: module hooks do not carry over to threads. */
-function startWorker(init: WorkerInit): Worker {
+function startWorker(init: WorkerData): Worker {
   if (!FROM_SOURCE) return new Worker(WORKER_URL, { workerData: init });
   const boot = `import("tsx/esm/api").then((m) => { m.register(); return import(${JSON.stringify(WORKER_URL.href)}); })`;
   return new Worker(boot, { eval: true, workerData: init });
@@ -119,16 +128,17 @@ export class ScreenPool {
   private readonly recordTimeoutMs: number;
   private readonly maxWaiting: number;
 
-  private constructor(readonly size: number, private readonly init: WorkerInit, opts: PoolOptions) {
+  private constructor(readonly size: number, private readonly init: WorkerData, opts: PoolOptions) {
     this.recordTimeoutMs = opts.recordTimeoutMs ?? DEFAULT_RECORD_TIMEOUT_MS;
     this.maxWaiting = opts.maxWaiting ?? Infinity;
   }
 
   /** Start `threads` workers (default: one per core) and wait until each has loaded its engine. */
   static async start(init: WorkerInit, threads = defaultThreads(), opts: PoolOptions = {}): Promise<ScreenPool> {
-    const pool = new ScreenPool(threads, init, opts);
+    const data: WorkerData = { ...init, modelBytes: readModelShared(init.lm), lexiconBytes: readLexiconShared() };
+    const pool = new ScreenPool(threads, data, opts);
     try {
-      await Promise.all(Array.from({ length: threads }, () => pool.spawn(init)));
+      await Promise.all(Array.from({ length: threads }, () => pool.spawn(data)));
     } catch (e) {
       await pool.close();
       throw e;
@@ -136,7 +146,7 @@ export class ScreenPool {
     return pool;
   }
 
-  private spawn(init: WorkerInit): Promise<void> {
+  private spawn(init: WorkerData): Promise<void> {
     return new Promise((resolve, reject) => {
       const worker = startWorker(init);
       const slot: Slot = { worker, busy: null };

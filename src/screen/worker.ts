@@ -1,24 +1,30 @@
 /**
- * Worker-thread entry of the screening pool: loads the engine once (model, lexicon, and the
- * trace index read-only when tracing), then screens the batches the main thread sends.
+ * Worker-thread entry of the screening pool: builds the engine once over the model and lexicon
+ * bytes the main thread shares with every thread (and opens the trace index read-only when
+ * tracing), then screens the batches the main thread sends.
  */
 import { parentPort, workerData } from "node:worker_threads";
 import { UnspinError } from "../errors.js";
-import { loadModel } from "../model/index.js";
+import { useSharedLexicon } from "../lexicon/files.js";
+import { readSphinxTrie, useSharedModel } from "../model/index.js";
 import { openIndex, type TraceIndex } from "../trace/index.js";
 import { combineTables, readChannelTable } from "../decode/table.js";
 import { loadFirstStage } from "../detect/first-stage.js";
 import { screenBatch } from "./batch.js";
 import { runTextJob } from "./one-text.js";
 import type { ScreenEngine } from "./page.js";
-import type { WorkerInit, WorkerReply, WorkerRequest } from "./pool.js";
+import type { WorkerData, WorkerReply, WorkerRequest } from "./pool.js";
 import type { RecordStart } from "./records.js";
 
-const init = workerData as WorkerInit;
+const init = workerData as WorkerData;
 const port = parentPort!;
 
 async function main(): Promise<void> {
-  const engine: ScreenEngine = { analyze: init.lm !== undefined ? { model: loadModel(init.lm) } : {} };
+  // The shared bytes become this thread's shipped lexicon (and model, without --lm), so every
+  // default load in the thread (analysis, trace keys) uses them rather than reading its own copy.
+  useSharedLexicon(init.lexiconBytes);
+  if (init.lm === undefined) useSharedModel(init.modelBytes);
+  const engine: ScreenEngine = { analyze: init.lm !== undefined ? { model: readSphinxTrie(init.modelBytes) } : {} };
   if (init.channel !== undefined && init.channel.length > 0) engine.analyze!.learned = combineTables(init.channel.map(readChannelTable));
   if (init.sources !== undefined) engine.sources = await openIndex(init.sources, { readOnly: true });
   // `unspin serve` adds documents through a second, writable connection, opened when first needed.
