@@ -6,8 +6,8 @@
  *
  * 1. the document score (src/detect/calibration.json): a logistic regression from the decoder's
  *    evidence (src/detect/score.ts) to P(spun), on pages of every one of those genres cut at
- *    paragraph boundaries to 100–1,200 words (so the score holds for short and long texts), each
- *    page clean and once spun: by the simulator at 0.1–0.4 (every other page with its function-word
+ *    paragraph boundaries to 100–1,200 words and on the same documents whole (so the score holds
+ *    for short and long texts), each clean and once spun: by the simulator at 0.1–0.4 (every other page with its function-word
  *    table, as real spinners rewrite function words too) or by a site spinner's fixed table
  *    (src/spin/site.ts). Clean pages weigh CLEAN_WEIGHT times a spun one: a prior of one spun
  *    page in 1 + CLEAN_WEIGHT, nearer a crawl's share than one in two, so that a page of an
@@ -67,30 +67,32 @@ function excerptOf(d: BrownDocument, target: number): string {
 let calibration: Calibration = defaultCalibration();
 if (!editsOnly) {
   interface Row { page: string; kind: string; spun: boolean; evidence: Evidence }
-  let rows: Row[];
-  if (rowsFile !== undefined && existsSync(rowsFile)) {
-    rows = JSON.parse(readFileSync(rowsFile, "utf8")) as Row[];
-  } else {
-    const pages = brownPages({ categories: SPLIT.categories, split: "train", heldOutShare: SPLIT.heldOutShare, splitSeed: SPLIT.splitSeed, minWords: 100, maxWords: 1200, seed: 20220127 });
-    const sites = [1, 2, 3].map((seed) => siteSpinner({ seed: 500 + seed, lexicon }));
-    const kinds = ["0.1", "0.15", "0.2", "0.25", "0.3", "0.4", "site", "site"];
-    const evidenceOf = (text: string): Evidence => {
-      const r = analyze(text, { model, lexicon, editCalibration: null });
-      return { ...r.stats, rate: r.stats.spinRate };
-    };
-    rows = [];
-    pages.forEach((page, i) => {
-      rows.push({ page: page.id, kind: "clean", spun: false, evidence: evidenceOf(page.text) });
-      const kind = kinds[i % kinds.length];
-      const functionWords = Math.floor(i / kinds.length) % 2 === 1;
-      const spun = kind === "site"
-        ? sites[i % sites.length].spinPage(page.text, i).text
-        : spin(page.text, { rate: Number(kind), seed: i + 1, lexicon, functionWords }).text;
-      rows.push({ page: page.id, kind: kind === "site" ? kind : `${kind}${functionWords ? "f" : ""}`, spun: true, evidence: evidenceOf(spun) });
-      if (i % 50 === 0) process.stderr.write(`calibrate (score): ${i + 1}/${pages.length} pages\n`);
-    });
-    if (rowsFile !== undefined) writeFileSync(rowsFile, JSON.stringify(rows));
-  }
+  // Pages of 100–1,200 words, and the same documents whole (about 2,000 words): a score fitted
+  // only on pages would extrapolate to long texts.
+  const samples = [
+    ...brownPages({ categories: SPLIT.categories, split: "train", heldOutShare: SPLIT.heldOutShare, splitSeed: SPLIT.splitSeed, minWords: 100, maxWords: 1200, seed: 20220127 }),
+    ...all.map((d) => ({ id: d.id, text: d.text })),
+  ];
+  const rows: Row[] = rowsFile !== undefined && existsSync(rowsFile) ? (JSON.parse(readFileSync(rowsFile, "utf8")) as Row[]) : [];
+  const done = new Set(rows.map((r) => r.page));
+  const sites = [1, 2, 3].map((seed) => siteSpinner({ seed: 500 + seed, lexicon }));
+  const kinds = ["0.1", "0.15", "0.2", "0.25", "0.3", "0.4", "site", "site"];
+  const evidenceOf = (text: string): Evidence => {
+    const r = analyze(text, { model, lexicon, editCalibration: null });
+    return { ...r.stats, rate: r.stats.spinRate };
+  };
+  samples.forEach((sample, i) => {
+    if (done.has(sample.id)) return;
+    rows.push({ page: sample.id, kind: "clean", spun: false, evidence: evidenceOf(sample.text) });
+    const kind = kinds[i % kinds.length];
+    const functionWords = Math.floor(i / kinds.length) % 2 === 1;
+    const spun = kind === "site"
+      ? sites[i % sites.length].spinPage(sample.text, i).text
+      : spin(sample.text, { rate: Number(kind), seed: i + 1, lexicon, functionWords }).text;
+    rows.push({ page: sample.id, kind: kind === "site" ? kind : `${kind}${functionWords ? "f" : ""}`, spun: true, evidence: evidenceOf(spun) });
+    if (i % 50 === 0) process.stderr.write(`calibrate (score): ${i + 1}/${samples.length} texts\n`);
+  });
+  if (rowsFile !== undefined) writeFileSync(rowsFile, JSON.stringify(rows));
   const X = rows.map((r) => features(r.evidence));
   const y = rows.map((r) => (r.spun ? 1 : 0));
   const w = fitLogistic(X, y, 1e-3, 50, y.map((label) => (label === 1 ? 1 : CLEAN_WEIGHT)));
@@ -102,7 +104,7 @@ if (!editsOnly) {
     features: FEATURE_NAMES,
     weights: w.slice(1).map((v) => Math.round(v * 1e6) / 1e6),
     bias: Math.round(w[0] * 1e6) / 1e6,
-    trainedOn: `scripts/calibrate.ts: ${clean} Brown pages of 100–1,200 words (train split of categories ${SPLIT.categories.join("")}), each clean and once spun (simulator at 0.1–0.4, half with its function-word table; site spinners); clean pages weighted ${CLEAN_WEIGHT}; training: clean ≥ 0.5 ${(100 * falsePositives / clean).toFixed(1)} %, spun ≥ 0.5 ${(100 * caught / (rows.length - clean)).toFixed(1)} %`,
+    trainedOn: `scripts/calibrate.ts: ${clean} Brown texts (pages of 100–1,200 words and whole documents, train split of categories ${SPLIT.categories.join("")}), each clean and once spun (simulator at 0.1–0.4, half with its function-word table; site spinners); clean pages weighted ${CLEAN_WEIGHT}; training: clean ≥ 0.5 ${(100 * falsePositives / clean).toFixed(1)} %, spun ≥ 0.5 ${(100 * caught / (rows.length - clean)).toFixed(1)} %`,
     split: SPLIT,
   };
   if (!dryRun) writeFileSync(new URL("../src/detect/calibration.json", import.meta.url), JSON.stringify(calibration, null, 2) + "\n");

@@ -68,6 +68,8 @@ export const FEATURES: Readonly<Record<string, (e: Evidence) => number>> = {
   llrPerWord: (e) => perWord(e, e.logLikelihoodRatio),
   logRate: (e) => Math.log(Math.max(1e-4, e.rate)),
   "logWords/10": (e) => Math.log1p(Math.max(1, e.words)) / 10,
+  /** The ratio per word weighs more in a longer text (its total grows with the length). */
+  "llrPerWord*logWords": (e) => perWord(e, e.logLikelihoodRatio) * Math.log1p(Math.max(1, e.words)),
   thesaurusChangesPerWord: (e) => perWord(e, changesOf(e).thesaurus),
   functionChangesPerWord: (e) => perWord(e, changesOf(e).function),
   looseChangesPerWord: (e) => perWord(e, changesOf(e).loose),
@@ -81,7 +83,7 @@ export const FEATURES: Readonly<Record<string, (e: Evidence) => number>> = {
 
 /** The features `scripts/calibrate.ts` fits. */
 export const FEATURE_NAMES = [
-  "llrPerWord", "logRate", "logWords/10",
+  "llrPerWord", "logRate", "logWords/10", "llrPerWord*logWords",
   "thesaurusChangesPerWord", "functionChangesPerWord", "looseChangesPerWord", "repeatShare",
 ];
 
