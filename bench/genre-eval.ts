@@ -27,7 +27,7 @@ import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { spin } from "../src/spin/simulate.js";
 import { siteSpinner } from "../src/spin/site.js";
 import { loadModel } from "../src/model/index.js";
-import { loadLexicon } from "../src/lexicon/lexicon.js";
+import { loadLexicon } from "../src/lexicon/files.js";
 
 const args = process.argv.slice(2);
 const every = Number(args[args.indexOf("--every") + 1] ?? 1) || 1;

@@ -29,7 +29,7 @@ import { brownPages, CALIBRATION_CATEGORIES, isHeldOut } from "../src/corpus/pag
 import { mulberry32, spin } from "../src/spin/simulate.js";
 import { siteSpinner } from "../src/spin/site.js";
 import { loadModel } from "../src/model/index.js";
-import { loadLexicon } from "../src/lexicon/lexicon.js";
+import { loadLexicon } from "../src/lexicon/files.js";
 import { defaultCalibration, features, FEATURE_NAMES, type Calibration, type Evidence } from "../src/detect/score.js";
 import { editFeatures, EDIT_FEATURE_NAMES, type EditCalibration } from "../src/detect/confidence.js";
 import { fitLogistic } from "../src/detect/fit.js";

@@ -5,7 +5,7 @@
 import { tokenize, matchCase, matchApostrophes, type Token } from "./text/tokenize.js";
 import { OOV_LOG_PROB, type LanguageModel } from "./model/lm.js";
 import { loadModel } from "./model/index.js";
-import { loadLexicon } from "./lexicon/lexicon.js";
+import { loadLexicon } from "./lexicon/files.js";
 import { Channel, DEFAULT_WEIGHTS, type ChannelLexicon, type ChannelWeights } from "./decode/channel.js";
 import { learnedMap, withLearned, type LearnedPair } from "./decode/learned.js";
 import { buildLattices, posMismatch, type Edge, type SentenceLattice } from "./decode/lattice.js";
@@ -20,8 +20,8 @@ export { applyEdits };
 
 /** The models are English; other languages would get confident nonsense. */
 export class NotEnglishError extends UnspinError {
-  constructor(knownShare: number) {
-    super(`the text does not look like English (${Math.round(knownShare * 100)}% of its words are English words); unspin models English text only`, 3);
+  constructor(knownShare: number, why = `${Math.round(knownShare * 100)}% of its words are English words`) {
+    super(`the text does not look like English (${why}); unspin models English text only`, 3);
     this.name = "NotEnglishError";
   }
 }
@@ -30,6 +30,19 @@ export class NotEnglishError extends UnspinError {
 const MIN_ENGLISH_SHARE = 0.6;
 /** Tokens looked at to tell English from other text. */
 const ENGLISH_SAMPLE = 1000;
+/**
+ * English's commonest words that other Latin-script languages do not share ("a", "in", "on",
+ * "as" are French, Spanish or German words too). Many words of French or Spanish are in the
+ * model's vocabulary, so vocabulary alone let a French paragraph pass; English prose without
+ * these is rare (no 25-word window of Brown has fewer than 2 of them in 25 words).
+ */
+const ENGLISH_CORE = new Set([
+  "the", "of", "and", "to", "is", "was", "that", "for", "with", "it", "this", "be", "are", "have", "from", "by", "at", "he", "his",
+  "they", "their", "not", "or", "but", "which", "were", "has", "had", "been", "would", "will", "you", "we", "she", "her", "its", "an",
+  "there", "when", "who", "what", "can", "could", "about", "into", "than", "them", "out", "if",
+]);
+/** Below this share of ENGLISH_CORE words among a text's lower-case words, it is not English. */
+const MIN_CORE_SHARE = 0.05;
 
 export interface Alternative {
   replacement: string;
@@ -323,7 +336,7 @@ const UNSPACED = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script
 
 function assertEnglish(tokens: Token[], lm: LanguageModel): void {
   // Words of every script count; a word in another script is never an English word.
-  let words = 0, known = 0, latin = 0;
+  let words = 0, known = 0, latin = 0, core = 0;
   // A sample spread over the text is as telling as every word, and cheaper.
   const stride = Math.max(1, Math.floor(tokens.length / ENGLISH_SAMPLE));
   for (let i = 0; i < tokens.length; i += stride) {
@@ -337,10 +350,12 @@ function assertEnglish(tokens: Token[], lm: LanguageModel): void {
     if (t.capitalised) continue; // names say little about the language
     words++;
     if (lm.id(t.norm) >= 0) known++;
+    if (ENGLISH_CORE.has(t.norm)) core++;
   }
   // A dozen words to judge by; fewer will do when none is in Latin script.
   const enough = words >= 12 || (latin === 0 && words > 0);
   if (enough && known / words < MIN_ENGLISH_SHARE) throw new NotEnglishError(known / words);
+  if (words >= 12 && core / words < MIN_CORE_SHARE) throw new NotEnglishError(known / words, `${core} of its ${words} words are common English words such as "the", "of", "and"`);
 }
 
 function meanUnigram(lm: LanguageModel, ids: readonly number[]): number {
@@ -438,6 +453,28 @@ function round(x: number): number {
 }
 
 /** Statistics and score of a text analysed in pieces (large inputs), from the pieces' results. */
+/**
+ * Results of consecutive pieces of one text combined into the result of the whole, as `check`
+ * reads a long input piece by piece: edits moved to offsets in the whole text, the score and
+ * stats computed over every piece (combineStats).
+ */
+export class PieceResults {
+  private readonly parts: AnalysisStats[] = [];
+  private offset = 0;
+
+  /** Add the next piece and its result; returns the piece's edits at offsets in the whole text. */
+  add(piece: string, result: AnalysisResult): Edit[] {
+    const at = this.offset;
+    this.parts.push(result.stats);
+    this.offset += piece.length;
+    return result.edits.map((e) => ({ ...e, start: e.start + at, end: e.end + at }));
+  }
+
+  finish(calibration?: Calibration): { score: number; stats: AnalysisStats } {
+    return combineStats(this.parts, calibration);
+  }
+}
+
 export function combineStats(parts: AnalysisStats[], calibration?: Calibration): { score: number; stats: AnalysisStats } {
   const stats: AnalysisStats = { words: 0, sentences: 0, eligible: 0, changedWords: 0, spinRate: 0, restoreRate: 0, logLikelihoodRatio: 0, fitChanges: { thesaurus: 0, function: 0, loose: 0, distinct: 0, thesaurusGain: 0, functionGain: 0, looseGain: 0 }, milliseconds: 0 };
   let weightedRate = 0, weightedRestore = 0;

@@ -107,7 +107,8 @@ async function classify(file: string, size: number, top: boolean): Promise<Scree
     return input("warc", gz || name.endsWith(".gz"));
   }
   if (gz) {
-    if (top) throw new InputError(`${file} is gzip-compressed but not a WARC file (decompress it first)`);
+    // Inside a folder too: a compressed crawl file passed over without a word would be pages lost.
+    if (top || /\.(jsonl|ndjson|json|html?|txt)\.gz$/.test(name)) throw new InputError(`${file} is gzip-compressed but not a WARC file (decompress it first: gunzip "${file}")`);
     return null;
   }
   if (ext === ".jsonl" || ext === ".ndjson") return input("jsonl");

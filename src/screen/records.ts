@@ -29,6 +29,21 @@ export interface ReadOptions {
   end?: number;
   /** Largest record read; larger ones are problems, skipped without being held. Default MAX_DOCUMENT_BYTES. */
   maxRecordBytes?: number;
+  /** Called as each record is framed, before it is decoded and extracted (the costly part). */
+  onRecord?(record: RecordStart): void;
+  /** Records (by cursor) yielded as problems with the given reason, never decoded. */
+  skip?: ReadonlyMap<number, string>;
+}
+
+/**
+ * A record as framed: its address in the batch space (`cursor`: the byte offset, or the position
+ * in a folder's listing) and the address its result is stored under.
+ */
+export interface RecordStart {
+  cursor: number;
+  input: string;
+  offset: number;
+  url: string | null;
 }
 
 /** The records of an input whose address is in [start, end). */
@@ -36,20 +51,32 @@ export async function* readRecords(input: ScreenInput, opts: ReadOptions = {}): 
   const start = opts.start ?? 0;
   const end = opts.end ?? Infinity;
   const limit = opts.maxRecordBytes ?? MAX_DOCUMENT_BYTES;
+  // The hook, or a skipped record's problem: `undefined` means "go on and read it".
+  const begin = (at: RecordStart): ReadItem | undefined => {
+    const reason = opts.skip?.get(at.cursor);
+    if (reason !== undefined) return problem({ input: at.input, offset: at.offset, url: at.url, date: null }, reason);
+    opts.onRecord?.(at);
+    return undefined;
+  };
   switch (input.format) {
     case "warc":
-      for await (const f of warcFrames(input.input, { start, end, payload: true, limit })) yield warcItem(input.input, f, limit);
+      for await (const f of warcFrames(input.input, { start, end, payload: true, limit })) {
+        yield begin({ cursor: f.offset, input: input.input, offset: f.offset, url: f.url }) ?? warcItem(input.input, f, limit);
+      }
       return;
     case "jsonl":
-      yield* jsonlItems(input.input, start, end, limit);
+      yield* jsonlItems(input.input, start, end, limit, begin);
       return;
     case "html":
     case "text":
-      if (start <= 0 && end > 0) yield await fileItem(input.input, input.format, limit, true);
+      if (start <= 0 && end > 0) yield begin({ cursor: 0, input: input.input, offset: 0, url: null }) ?? (await fileItem(input.input, input.format, limit, true));
       return;
     case "folder": {
       const pages = await folderPages(input.input);
-      for (let i = Math.max(0, start); i < Math.min(end, pages.length); i++) yield await fileItem(pages[i].file, kindOf(pages[i].file) === "html" ? "html" : "text", limit, false);
+      for (let i = Math.max(0, start); i < Math.min(end, pages.length); i++) {
+        const file = pages[i].file;
+        yield begin({ cursor: i, input: file, offset: 0, url: null }) ?? (await fileItem(file, kindOf(file) === "html" ? "html" : "text", limit, false));
+      }
       return;
     }
   }
@@ -69,7 +96,7 @@ export interface PlanOptions {
  */
 export async function* planBatches(input: ScreenInput, recordsPerBatch: number, opts: PlanOptions = {}): AsyncGenerator<Batch> {
   if (!Number.isInteger(recordsPerBatch) || recordsPerBatch < 1) throw new RangeError(`recordsPerBatch must be a positive integer, got ${recordsPerBatch}`);
-  const total = { end: 0, raw: 0 };
+  const total: AddressTotals = { end: 0, raw: 0 };
   let cur: { start: number; raw: number; records: number } | null = null;
   let first = true;
   let reported = 0;
@@ -78,7 +105,9 @@ export async function* planBatches(input: ScreenInput, recordsPerBatch: number, 
       reported = it.raw;
       opts.onBytes(it.raw);
     }
-    if (cur && cur.records === recordsPerBatch) {
+    // A WARC gzipped as one stream has no point to start reading from but its beginning, so a
+    // batch late in it would decompress everything before it: such a file is one batch.
+    if (cur && cur.records === recordsPerBatch && total.layout !== "whole") {
       yield { input: input.input, start: cur.start, end: it.offset, bytes: it.raw - cur.raw, records: cur.records };
       cur = null;
     }
@@ -96,11 +125,21 @@ export async function* planBatches(input: ScreenInput, recordsPerBatch: number, 
  * The address of every record (page or problem) the reader would yield, with `raw`: input bytes
  * before it. Sets `total` at the end: the end of the address space and the input's bytes.
  */
-async function* recordAddresses(input: ScreenInput, total: { end: number; raw: number }): AsyncGenerator<{ offset: number; raw: number }> {
+interface AddressTotals {
+  end: number;
+  raw: number;
+  /** A WARC's layout, known before its first record. */
+  layout?: WarcPass["layout"];
+}
+
+async function* recordAddresses(input: ScreenInput, total: AddressTotals): AsyncGenerator<{ offset: number; raw: number }> {
   switch (input.format) {
     case "warc": {
       const pass: Partial<WarcPass> = {};
-      for await (const f of warcFrames(input.input, { start: 0, end: Infinity, payload: false, limit: Infinity }, pass)) yield { offset: f.offset, raw: f.raw };
+      for await (const f of warcFrames(input.input, { start: 0, end: Infinity, payload: false, limit: Infinity }, pass)) {
+        total.layout = pass.layout;
+        yield { offset: f.offset, raw: f.raw };
+      }
       total.end = pass.end ?? 0;
       total.raw = pass.raw ?? 0;
       return;
@@ -317,7 +356,7 @@ async function* readChunks(fh: fsp.FileHandle, file: string, start: number): Asy
   }
 }
 
-async function* jsonlItems(file: string, start: number, end: number, limit: number): AsyncGenerator<ReadItem> {
+async function* jsonlItems(file: string, start: number, end: number, limit: number, begin: (at: RecordStart) => ReadItem | undefined): AsyncGenerator<ReadItem> {
   const fh = await openInput(file);
   const utf8 = new TextDecoder("utf-8", { fatal: true });
   try {
@@ -348,6 +387,13 @@ async function* jsonlItems(file: string, start: number, end: number, limit: numb
       });
       if (!doc) {
         yield problem({ ...at, url: urlOf(s) }, reason);
+        continue;
+      }
+      // Started once parsed (bounded work: the line is under the size limit), so that a record
+      // that runs out of time is stored under its URL.
+      const skipped = begin({ cursor: offset, input: file, offset, url: doc.url ?? null });
+      if (skipped !== undefined) {
+        yield skipped;
         continue;
       }
       yield { page: { ...at, url: doc.url ?? null, date: normalizeDate(doc.date), title: doc.title ?? null, text: doc.text } };

@@ -61,7 +61,8 @@ export function escapeHtml(s: string): string {
 /**
  * A name that identifies something (a site, a URL) with its bidirectional formatting
  * characters made visible: "abc\u202Eelpmaxe.com" would otherwise display as another
- * name. Prose (titles, span text) keeps them, inside isolating elements.
+ * name. Titles are shown the same way (a reversed title misleads as much as a reversed
+ * name); span text keeps them, inside isolating elements.
  */
 export function showBidi(s: string): string {
   return s.replace(/[\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/g, (c) => `[U+${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, "0")}]`);
@@ -109,6 +110,22 @@ export function chartData(summary: ScreenSummary): ReportChartData {
   };
 }
 
+/**
+ * The report's Content-Security-Policy (its meta tag; a server sends it as a header too): no
+ * fetch of any kind, and only the report's own script and style, by hash.
+ */
+export function reportContentSecurityPolicy(): string {
+  const { js, css } = uplotAssets();
+  return [
+    "default-src 'none'",
+    `script-src ${sha256(js)} ${sha256(REPORT_CLIENT_JS)}`,
+    `style-src ${sha256(`${css}\n${REPORT_CSS}`)}`,
+    "img-src data:",
+    "base-uri 'none'",
+    "form-action 'none'",
+  ].join("; ");
+}
+
 /** A complete HTML document reporting on a screening run. */
 export function renderReport(summary: ScreenSummary, opts: ReportOptions = {}): string {
   const { js: uplotJs, css: uplotCss } = uplotAssets();
@@ -117,14 +134,7 @@ export function renderReport(summary: ScreenSummary, opts: ReportOptions = {}): 
   const data = chartData(summary);
 
   const style = `${uplotCss}\n${REPORT_CSS}`;
-  const csp = [
-    "default-src 'none'",
-    `script-src ${sha256(uplotJs)} ${sha256(REPORT_CLIENT_JS)}`,
-    `style-src ${sha256(style)}`,
-    "img-src data:",
-    "base-uri 'none'",
-    "form-action 'none'",
-  ].join("; ");
+  const csp = reportContentSecurityPolicy();
 
   return [
     "<!DOCTYPE html>",
@@ -201,6 +211,7 @@ function renderFigures(summary: ScreenSummary): string {
   return [
     `<section id="figures" aria-label="Headline figures"><dl class="figures">`,
     figure("Pages screened", fmtInt(c.pages), `analysed, of ${fmtInt(records)} records read`),
+    figure("Cleared by the first stage", fmtShare(c.fast, c.pages), c.fast > 0 ? `${fmtInt(c.fast)} pages read as clean without the full analysis` : run?.full ? "every page analysed in full (--full)" : "every page analysed in full"),
     figure("Problems", fmtInt(c.problems), records > 0 ? `${pct(c.problems / records)} of records, not analysed` : "records not analysed"),
     figure("Spun", fmtShare(c.spun, c.pages), `${fmtInt(c.spun)} pages${threshold}`),
     traced,
@@ -316,7 +327,7 @@ function renderWorst(summary: ScreenSummary, spansShown: number): string {
 function worstRows(p: PageResult, rank: number, spansShown: number): string {
   // A page without a URL is named by its file (the line below gives input and offset).
   const page = [linkOrText(p.url, escapeHtml(clipStart(p.input, CAP.path)))];
-  if (p.title) page.push(`<div class="title">${esc(p.title, CAP.title)}</div>`);
+  if (p.title) page.push(`<div class="title">${esc(showBidi(p.title), CAP.title)}</div>`);
   page.push(`<div class="where">${escapeHtml(clipStart(p.input, CAP.path))} @ ${fmtInt(p.offset)}</div>`);
   const row =
     `<tr><td class="n">${rank}</td><td class="page">${page.join("")}</td><td class="site">${p.site ? esc(showBidi(p.site), CAP.site) : "—"}</td>` +
@@ -333,7 +344,7 @@ function worstRows(p: PageResult, rank: number, spansShown: number): string {
 function traceCell(p: PageResult): string {
   const t = p.trace;
   if (!t) return "—";
-  const name = t.title ? clip(t.title, CAP.title) : t.url ? clip(showBidi(t.url), CAP.url) : t.extId ? clip(t.extId, CAP.url) : `document ${t.docId}`;
+  const name = t.title ? clip(showBidi(t.title), CAP.title) : t.url ? clip(showBidi(t.url), CAP.url) : t.extId ? clip(t.extId, CAP.url) : `document ${t.docId}`;
   const href = safeHref(t.url);
   const source = href ? `<a href="${escapeHtml(href)}" rel="noopener noreferrer" target="_blank">${escapeHtml(name)}</a>` : `<span class="u">${escapeHtml(name)}</span>`;
   return `<span class="kind">${esc(t.kind, 40)}</span> ${fmtScore(t.score)}<div class="source">${source}</div>`;

@@ -15,8 +15,8 @@
  *   the compressed file, and a reader starts at any member;
  * - gzip, one member holding many records (a WARC gzipped as a whole, detected from the file's
  *   first member): no member boundary to start at, so addresses are offsets in the
- *   decompressed stream and every read decompresses from the start and skips to its range —
- *   correct, but a batch late in such a file costs a pass over all before it.
+ *   decompressed stream and every read decompresses from the start and skips to its range;
+ *   the planner makes such a file one batch (records.ts), so it is decompressed once.
  *
  * Damage: a record whose header cannot be parsed is one problem, then the reader resynchronises
  * on the next "WARC/" line (plain, whole-file gzip) or the next gzip member (per-record gzip),
@@ -296,8 +296,11 @@ export class ByteReader {
 
 const crc32 = (zlib as unknown as { crc32?: (data: Uint8Array, value?: number) => number }).crc32;
 
-/** "checksum": the member inflated but its CRC or length is wrong (its end is known). */
-type GzipError = "truncated" | "corrupt" | "checksum";
+/**
+ * "checksum": the member inflated but its CRC or length is wrong (its end is known);
+ * "notgzip": no gzip member header here at all.
+ */
+type GzipError = "truncated" | "corrupt" | "checksum" | "notgzip";
 
 interface Member {
   /** The member's decompressed bytes. */
@@ -310,7 +313,7 @@ interface Member {
 async function gzipHeader(src: ByteReader): Promise<number | GzipError> {
   if (!(await src.ensure(10))) return "truncated";
   const h = src.peek(10);
-  if (h[0] !== 0x1f || h[1] !== 0x8b || h[2] !== 8 || (h[3] & 0xe0) !== 0) return "corrupt";
+  if (h[0] !== 0x1f || h[1] !== 0x8b || h[2] !== 8 || (h[3] & 0xe0) !== 0) return "notgzip";
   const flags = h[3];
   let n = 10;
   if (flags & 4) {
@@ -468,7 +471,9 @@ type Step =
   /** Header block unparseable: the record's extent is unknown. */
   | { kind: "broken"; reason: string }
   /** The input ended inside the record. */
-  | { kind: "truncated"; url: string | null; reason: string };
+  | { kind: "truncated"; url: string | null; reason: string }
+  /** The record's Content-Length runs past the end of the file: a wrong length, or a cut file. */
+  | { kind: "overrun"; url: string | null; length: number; left: number };
 
 const WARC_LINE = Buffer.from("WARC/");
 const STATUS_RE = /^WARC\/\d+\.\d+$/;
@@ -576,6 +581,8 @@ async function readRecord(r: ByteReader, offset: number, o: ReadOpts): Promise<S
   const lenText = h.get("content-length");
   if (lenText === undefined || !/^\d{1,15}$/.test(lenText)) return { kind: "broken", reason: "malformed WARC header: no valid Content-Length" };
   const length = Number(lenText);
+  // Checked before the block is read: skipping it would lose every record after a wrong length.
+  if (o.streamEnd !== undefined && r.pos + length > o.streamEnd) return { kind: "overrun", url, length, left: Math.max(0, o.streamEnd - r.pos) };
   const type = (h.get("warc-type") ?? "").toLowerCase();
   const date = normalizeDate(h.get("warc-date"));
   let left = length;
@@ -639,6 +646,8 @@ function stepFrame(step: Step, offset: number): Frame | null {
       return step.frame;
     case "broken":
       return { kind: "problem", offset, url: null, reason: step.reason };
+    case "overrun":
+      return { kind: "problem", offset, url: step.url, reason: `truncated record (${step.left} of ${step.length} bytes)` };
     default:
       return { kind: "problem", offset, url: step.url, reason: step.reason };
   }
@@ -649,6 +658,8 @@ interface ReadOpts {
   payload: boolean;
   limit: number;
   from?: number;
+  /** Where the stream ends, when known (a plain file's size): a record may not run past it. */
+  streamEnd?: number;
 }
 
 const MISMATCH = "malformed WARC record: Content-Length does not match (data follows the record)";
@@ -686,6 +697,16 @@ async function* streamFrames(r: ByteReader, end: number, o: ReadOpts, at = { off
       yield stepFrame(step, offset)!;
       return;
     }
+    if (step.kind === "overrun") {
+      // Another record after it: the length was wrong, and reading goes on from there. None: the file was cut.
+      const more = await r.seek(Buffer.from("\nWARC/"));
+      const reason = more
+        ? `malformed WARC record: Content-Length (${step.length} bytes) runs past the end of the file (${step.left} bytes left)`
+        : `truncated record (${step.left} of ${step.length} bytes)`;
+      yield { kind: "problem", offset, url: step.url, reason };
+      if (!more) return;
+      continue;
+    }
     // A record's block is followed by a blank line; data right after it means a wrong Content-Length.
     // (Junk after the blank line is a damaged stretch of its own.)
     if (!(await followedByNewline(r))) {
@@ -720,8 +741,10 @@ async function* memberFrames(src: ByteReader, end: number, o: ReadOpts): AsyncGe
       return;
     }
     if (err) {
-      if (!resyncing) yield { kind: "problem", offset: p, url: null, reason: "corrupt gzip data" };
-      if (err === "corrupt") {
+      // Scanning after damage, a candidate without a valid member header is more of the same
+      // damage; one with a header is a member of its own, and each damaged member is counted.
+      if (!resyncing || err !== "notgzip") yield { kind: "problem", offset: p, url: null, reason: "corrupt gzip data" };
+      if (err === "corrupt" || err === "notgzip") {
         // The member's end is unknown: the next member header after what was read of it.
         resyncing = true;
         if (!(await src.seek(GZIP_MAGIC, src.pos > p ? 0 : 1))) return;
@@ -842,7 +865,7 @@ export async function* warcFrames(file: string, o: FrameOptions, pass: Partial<W
     if (layout !== "whole") {
       const src = new FileChunks(fh, file, o.start, size);
       const r = new ByteReader(src, o.start);
-      const frames = layout === "plain" ? streamFrames(r, o.end, o) : memberFrames(r, o.end, o);
+      const frames = layout === "plain" ? streamFrames(r, o.end, { ...o, streamEnd: size }) : memberFrames(r, o.end, o);
       for await (const f of frames) {
         pass.raw = src.pos;
         yield { ...f, raw: f.offset };
