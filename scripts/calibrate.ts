@@ -46,7 +46,7 @@ const rowsFile = arg("--rows");
 /** Documents of these categories are split in two; the fits read only the train part. */
 const SPLIT = { categories: [...CALIBRATION_CATEGORIES], heldOutShare: 0.5, splitSeed: 1 };
 /** A clean page weighs this many spun ones in the document-score fit. */
-const CLEAN_WEIGHT = Number(arg("--clean-weight") ?? 2);
+const CLEAN_WEIGHT = Number(arg("--clean-weight") ?? 3);
 
 const model = loadModel();
 const lexicon = loadLexicon();

@@ -10,7 +10,8 @@ import { Channel, DEFAULT_WEIGHTS, type ChannelLexicon, type ChannelWeights } fr
 import { learnedMap, withLearned, type LearnedPair } from "./decode/learned.js";
 import { buildLattices, posMismatch, type Edge, type SentenceLattice } from "./decode/lattice.js";
 import { decodeSentence, edgeChannelScore, expectedChanges, localChoices, type Choice, type DecodedSentence } from "./decode/viterbi.js";
-import { linkClass, spinProbability, type Calibration, type Evidence, type FitChanges } from "./detect/score.js";
+import { spinProbability, type Calibration, type Evidence, type FitChanges } from "./detect/score.js";
+import { fitChanges as fitChangesOf } from "./detect/evidence.js";
 import { editConfidence, defaultEditCalibration, type EditCalibration, type EditEvidence } from "./detect/confidence.js";
 import { UnspinError } from "./errors.js";
 import { applyEdits } from "./text/edits.js";
@@ -230,7 +231,7 @@ export function analyze(text: string, options: AnalyzeOptions = {}): AnalysisRes
   }
   let llr = 0;
   for (let s = 0; s < lattices.length; s++) llr += narrow[s].score - asWrittenLm[s];
-  const fitChanges = changesByLink(lattices, narrow);
+  const fitChanges = fitChangesOf(lattices, narrow, lm, lmWeight, fitted);
   const evidence: Evidence = { words, eligible, rate: fitted, logLikelihoodRatio: llr, fitChanges };
   const score = spinProbability(evidence, options.calibration);
 
@@ -384,23 +385,6 @@ function edgeEvidence(edge: Edge, lattice: SentenceLattice, tokens: Token[], lm:
   };
 }
 
-/** The changes on the best paths by link class, and how many distinct (original, written) pairs they are. */
-function changesByLink(lattices: SentenceLattice[], decoded: DecodedSentence[]): FitChanges {
-  const counts: FitChanges = { thesaurus: 0, function: 0, loose: 0, distinct: 0 };
-  const pairs = new Set<string>();
-  for (let s = 0; s < lattices.length; s++) {
-    for (const e of decoded[s].path) {
-      if (e.original === null) continue;
-      counts[linkClass(e.substitution?.relation)]++;
-      let written = "";
-      for (let q = e.from; q < e.to; q++) written += " " + lattices[s].edges[q][0].ids[0];
-      pairs.add(e.original + written);
-    }
-  }
-  counts.distinct = pairs.size;
-  return counts;
-}
-
 function hasAlternatives(l: SentenceLattice): boolean {
   for (const list of l.edges) if (list.length > 1) return true;
   return false;
@@ -492,7 +476,7 @@ export class PieceResults {
 }
 
 export function combineStats(parts: AnalysisStats[], calibration?: Calibration): { score: number; stats: AnalysisStats } {
-  const stats: AnalysisStats = { words: 0, sentences: 0, eligible: 0, changedWords: 0, spinRate: 0, restoreRate: 0, logLikelihoodRatio: 0, fitChanges: { thesaurus: 0, function: 0, loose: 0, distinct: 0 }, milliseconds: 0 };
+  const stats: AnalysisStats = { words: 0, sentences: 0, eligible: 0, changedWords: 0, spinRate: 0, restoreRate: 0, logLikelihoodRatio: 0, fitChanges: { thesaurus: 0, function: 0, loose: 0, distinct: 0, thesaurusGain: 0, functionGain: 0, looseGain: 0 }, milliseconds: 0 };
   let weightedRate = 0, weightedRestore = 0;
   for (const p of parts) {
     stats.words += p.words;
@@ -501,7 +485,7 @@ export function combineStats(parts: AnalysisStats[], calibration?: Calibration):
     stats.changedWords += p.changedWords;
     stats.logLikelihoodRatio += p.logLikelihoodRatio;
     // Pairs repeated across pieces count once per piece: a slight underestimate of repeats.
-    for (const k of ["thesaurus", "function", "loose", "distinct"] as const) stats.fitChanges[k] += p.fitChanges?.[k] ?? 0;
+    for (const k of ["thesaurus", "function", "loose", "distinct", "thesaurusGain", "functionGain", "looseGain"] as const) stats.fitChanges[k] = (stats.fitChanges[k] ?? 0) + (p.fitChanges?.[k] ?? 0);
     stats.milliseconds += p.milliseconds;
     weightedRate += p.spinRate * p.eligible;
     weightedRestore += p.restoreRate * p.eligible;

@@ -31,6 +31,13 @@ export interface FitChanges {
   loose: number;
   /** Distinct (original, written words) pairs among all of them. */
   distinct: number;
+  /**
+   * What each class's changes gained, in nats: the language model's gain over the change and the
+   * two words after it, plus the channel's cost of the change against keeping the words.
+   */
+  thesaurusGain: number;
+  functionGain: number;
+  looseGain: number;
 }
 
 export interface Evidence {
@@ -60,7 +67,7 @@ export interface Calibration {
   split?: { categories: string[]; heldOutShare: number; splitSeed: number };
 }
 
-const changesOf = (e: Evidence): FitChanges => e.fitChanges ?? { thesaurus: 0, function: 0, loose: 0, distinct: 0 };
+const changesOf = (e: Evidence): FitChanges => e.fitChanges ?? { thesaurus: 0, function: 0, loose: 0, distinct: 0, thesaurusGain: 0, functionGain: 0, looseGain: 0 };
 const perWord = (e: Evidence, x: number): number => x / Math.max(1, e.words);
 
 /** Every feature a calibration may name. */
@@ -73,6 +80,9 @@ export const FEATURES: Readonly<Record<string, (e: Evidence) => number>> = {
   thesaurusChangesPerWord: (e) => perWord(e, changesOf(e).thesaurus),
   functionChangesPerWord: (e) => perWord(e, changesOf(e).function),
   looseChangesPerWord: (e) => perWord(e, changesOf(e).loose),
+  thesaurusGainPerWord: (e) => perWord(e, changesOf(e).thesaurusGain ?? 0),
+  functionGainPerWord: (e) => perWord(e, changesOf(e).functionGain ?? 0),
+  looseGainPerWord: (e) => perWord(e, changesOf(e).looseGain ?? 0),
   /** Share of the changes that repeat an earlier (original, written) pair. */
   repeatShare: (e) => {
     const c = changesOf(e);
@@ -85,6 +95,7 @@ export const FEATURES: Readonly<Record<string, (e: Evidence) => number>> = {
 export const FEATURE_NAMES = [
   "llrPerWord", "logRate", "logWords/10", "llrPerWord*logWords",
   "thesaurusChangesPerWord", "functionChangesPerWord", "looseChangesPerWord", "repeatShare",
+  "thesaurusGainPerWord", "functionGainPerWord", "looseGainPerWord",
 ];
 
 export function features(e: Evidence, names: readonly string[] = FEATURE_NAMES): number[] {

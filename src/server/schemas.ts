@@ -80,7 +80,12 @@ export const AnalysisResult = named(z.object({
   restored: z.string(),
   stats: z.object({
     words: z.number(), sentences: z.number(), eligible: z.number(), changedWords: z.number(), spinRate: z.number(),
-    restoreRate: z.number(), logLikelihoodRatio: z.number(), milliseconds: z.number(),
+    restoreRate: z.number(), logLikelihoodRatio: z.number(),
+    fitChanges: z.object({
+      thesaurus: z.number(), function: z.number(), loose: z.number(), distinct: z.number(),
+      thesaurusGain: z.number(), functionGain: z.number(), looseGain: z.number(),
+    }).describe("The changes behind the score's likelihood ratio by link class, what each class gained (nats), distinct pairs."),
+    milliseconds: z.number(),
   }),
   article: Article.optional().describe("Only for HTML input."),
 }), "AnalysisResult", "The result object of `unspin check --json`.");
