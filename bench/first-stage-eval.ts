@@ -64,7 +64,8 @@ function report(name: string, pages: Page[]): void {
   const fullAuc = auroc(spun.map(({ p }) => p.full), clean.map(({ p }) => p.full));
   const missed = fullPos.filter(({ r }) => !r.pass).map(({ p }) => p.full.toFixed(2));
   console.log(`${name}: ${pages.length} pages (${spun.length} spun)`);
-  console.log(`  full engine ≥ 0.5 kept by the first stage: ${kept} of ${fullPos.length} = ${pct(kept / (fullPos.length || 1))}  (goal ≥ 99 %)${missed.length ? `; missed pages' full scores ${missed.slice(0, 10).join(", ")}` : ""}`);
+  const share = fullPos.length ? pct(kept / fullPos.length) : "– (the full engine scores no page ≥ 0.5)";
+  console.log(`  full engine ≥ 0.5 kept by the first stage: ${kept} of ${fullPos.length} = ${share}  (goal ≥ 99 %)${missed.length ? `; missed pages' full scores ${missed.slice(0, 10).join(", ")}` : ""}`);
   console.log(`  passed to the full engine: clean ${pct(clean.filter(({ r }) => r.pass).length / (clean.length || 1))}, spun ${pct(spun.filter(({ r }) => r.pass).length / (spun.length || 1))}`);
   console.log(`  AUROC against the labels: first stage ${auc.toFixed(4)}, full engine ${fullAuc.toFixed(4)}`);
   console.log(`  speed: ${us.toFixed(0)} µs a page, ${Math.round((words / (performance.now() - t0)) * 1000).toLocaleString("en-US")} words/s (one core, ${Math.round(words / pages.length)} words a page)`);
