@@ -15,7 +15,7 @@ import { join } from "node:path";
 import { analyze } from "../src/analyze.js";
 import { brownDocuments } from "../src/corpus/brown.js";
 import { loadModel } from "../src/model/index.js";
-import { loadLexicon } from "../src/lexicon/lexicon.js";
+import { loadLexicon } from "../src/lexicon/files.js";
 import { spin } from "../src/spin/simulate.js";
 
 let t = performance.now();

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { analyze } from "../src/analyze.js";
 import { brownDocuments } from "../src/corpus/brown.js";
 import { loadModel } from "../src/model/index.js";
-import { loadLexicon } from "../src/lexicon/lexicon.js";
+import { loadLexicon } from "../src/lexicon/files.js";
 const opts = { model: loadModel(), lexicon: loadLexicon(), ...JSON.parse(process.env.UNSPIN_OPTS ?? "{}") };
 const cleanDir = join(import.meta.dirname, "..", "examples", "clean");
 const own = existsSync(cleanDir) ? readdirSync(cleanDir).filter((f) => f.endsWith(".txt")).map((f) => ({ id: f, text: readFileSync(join(cleanDir, f), "utf8") })) : [];

@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { tokenize } from "../src/text/tokenize.js";
 import { spin } from "../src/spin/simulate.js";
 import { loadModel } from "../src/model/index.js";
-import { loadLexicon } from "../src/lexicon/lexicon.js";
+import { loadLexicon } from "../src/lexicon/files.js";
 import { Channel } from "../src/decode/channel.js";
 import { buildLattices } from "../src/decode/lattice.js";
 import { DEFAULTS } from "../src/analyze.js";

@@ -14,7 +14,7 @@ import { analyze, type AnalysisResult, type EditCandidate } from "../src/analyze
 import { brownDocuments } from "../src/corpus/brown.js";
 import { spin } from "../src/spin/simulate.js";
 import { loadModel } from "../src/model/index.js";
-import { loadLexicon } from "../src/lexicon/lexicon.js";
+import { loadLexicon } from "../src/lexicon/files.js";
 
 const SHARED = join(import.meta.dirname, "..", "..", "shared");
 const SEED = join(SHARED, "data", "seed", "nato-2022-01-27");

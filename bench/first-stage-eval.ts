@@ -14,7 +14,7 @@ import path from "node:path";
 import { analyze } from "../src/analyze.js";
 import { brownDocuments, PRESS_CATEGORIES } from "../src/corpus/brown.js";
 import { loadFirstStage } from "../src/detect/first-stage.js";
-import { loadLexicon } from "../src/lexicon/lexicon.js";
+import { loadLexicon } from "../src/lexicon/files.js";
 import { loadModel } from "../src/model/index.js";
 import { listScreenInputs } from "../src/screen/inputs.js";
 import { readRecords } from "../src/screen/records.js";

@@ -11,7 +11,7 @@ import { analyze } from "../src/analyze.js";
 import { spin } from "../src/spin/simulate.js";
 import { brownDocuments } from "../src/corpus/brown.js";
 import { loadModel } from "../src/model/index.js";
-import { loadLexicon } from "../src/lexicon/lexicon.js";
+import { loadLexicon } from "../src/lexicon/files.js";
 
 const verbose = process.argv.includes("--verbose");
 const extra = JSON.parse(process.env.UNSPIN_OPTS ?? "{}");

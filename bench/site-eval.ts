@@ -18,7 +18,7 @@
 import { analyze } from "../src/analyze.js";
 import { learnSite } from "../src/decode/site-learn.js";
 import type { LearnedPair } from "../src/decode/learned.js";
-import { loadLexicon } from "../src/lexicon/lexicon.js";
+import { loadLexicon } from "../src/lexicon/files.js";
 import { loadModel } from "../src/model/index.js";
 import { brownPages } from "../src/corpus/pages.js";
 import { siteSpinner, type SiteSpinner } from "../src/spin/site.js";

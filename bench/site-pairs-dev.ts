@@ -1,6 +1,6 @@
 // Dev loop: pair-level precision/recall of the site learner against the simulated site's own table.
 import { learnSite } from "../src/decode/site-learn.js";
-import { loadLexicon } from "../src/lexicon/lexicon.js";
+import { loadLexicon } from "../src/lexicon/files.js";
 import { loadModel } from "../src/model/index.js";
 import { brownPages } from "../src/corpus/pages.js";
 import { siteSpinner } from "../src/spin/site.js";

@@ -9,7 +9,7 @@ import { brownPages, CALIBRATION_CATEGORIES, EVALUATION_CATEGORIES } from "../sr
 import { siteSpinner, isContentWord, type SiteHabit, type SiteSpinnerOptions } from "../src/spin/site.js";
 import { unspinWith } from "../src/spin/simulate.js";
 import { tokenize } from "../src/text/tokenize.js";
-import { loadLexicon } from "../src/lexicon/lexicon.js";
+import { loadLexicon } from "../src/lexicon/files.js";
 
 const args = process.argv.slice(2);
 const arg = (name: string): string | undefined => {

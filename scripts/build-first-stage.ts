@@ -18,7 +18,7 @@ import { analyze } from "../src/analyze.js";
 import { brownDocuments, PRESS_CATEGORIES, type BrownDocument } from "../src/corpus/brown.js";
 import { fitLogistic } from "../src/detect/fit.js";
 import { encodeFirstStage, FEATURE_NAMES, wordPool, FirstStage, logistic, quantiseRow, type FirstStageModel, type WordTable } from "../src/detect/first-stage.js";
-import { loadLexicon } from "../src/lexicon/lexicon.js";
+import { loadLexicon } from "../src/lexicon/files.js";
 import { loadModel } from "../src/model/index.js";
 import { mixSeed, mulberry32, spin } from "../src/spin/simulate.js";
 import { wordTables } from "./first-stage-tables.js";

@@ -29,9 +29,10 @@ import { existsSync, readdirSync, readFileSync, writeFileSync, statSync } from "
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import {
-  buildStringTable, encodeArtifact, FLAG_FUNCTION, FLAG_PLAUSIBLE, POS_CODES, SYNSET_POS,
+  buildStringTable, FLAG_FUNCTION, FLAG_PLAUSIBLE, POS_CODES, SYNSET_POS,
   PTR_ALSO, PTR_HYPERNYM, PTR_HYPONYM, PTR_SIMILAR, PTR_VERBGROUP, type ArtifactData,
 } from "../src/lexicon/artifact.js";
+import { encodeArtifact } from "../src/lexicon/files.js";
 import { Morphology, regularInflect, type Form, type Pos } from "../src/lexicon/morph.js";
 import { pickKeyLemma } from "../src/lexicon/cluster.js";
 import { FUNCTION_WORDS } from "../src/lexicon/function-words.js";
@@ -746,7 +747,7 @@ log(`wrote ${OUT} (${(statSync(OUT).size / 1e6).toFixed(2)} MB): ${JSON.stringif
 
 // ---------------------------------------------------------------- measurements
 async function measure(file: string): Promise<void> {
-  const { loadLexicon } = await import("../src/lexicon/lexicon.js");
+  const { loadLexicon } = await import("../src/lexicon/files.js");
   const t = performance.now();
   const lex = loadLexicon(file);
   lex.match(["the", "company", "said"], 0);

@@ -4,6 +4,7 @@
  *   openIndex(path)    → add(docs), trace(text), learn()      (trace)
  *   spin(text, opts)   → a simulated spinner's output with labels
  *   screenLocal(store, { paths })  → a crawl screened into a result store      (screen)
+ *   analyzeText(text)  → check on a text of any length, as `unspin serve` runs it
  */
 export {
   analyze,
@@ -19,7 +20,8 @@ export {
 export { loadModel, ModelNotFoundError, type LanguageModel } from "./model/index.js";
 export { readSphinxTrie, ModelFormatError } from "./model/sphinx-trie.js";
 export { buildModel, buildModelFile, EmptyCorpusError } from "./model/build.js";
-export { loadLexicon, type Lexicon } from "./lexicon/lexicon.js";
+export { readLexicon, type Lexicon } from "./lexicon/lexicon.js";
+export { loadLexicon } from "./lexicon/files.js";
 export type { Substitution, Relation, PhraseMatch } from "./lexicon/types.js";
 export { tokenize, type Token } from "./text/tokenize.js";
 export { spin, type SpinOptions, type SpinResult } from "./spin/simulate.js";
@@ -34,5 +36,7 @@ export { listScreenInputs } from "./screen/inputs.js";
 export { readRecords, planBatches } from "./screen/records.js";
 export { openResultStore } from "./screen/results/index.js";
 export { renderReport } from "./screen/report.js";
+export { runReport } from "./screen/run-report.js";
+export { analyzeText, articleText, NoArticleError, type TextInput } from "./screen/one-text.js";
 export type { PageRecord, PageResult, ResultStore, ScreenSummary, Batch, ScreenInput } from "./screen/types.js";
 export { UnspinError } from "./errors.js";

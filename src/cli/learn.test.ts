@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { brownPages } from "../corpus/pages.js";
 import { siteSpinner } from "../spin/site.js";
-import { loadLexicon } from "../lexicon/lexicon.js";
+import { loadLexicon } from "../lexicon/files.js";
 
 const root = fileURLToPath(new URL("../../", import.meta.url));
 const bin = join(root, "dist", "cli", "main.js");

@@ -181,17 +181,14 @@ export function registerScreenCommands(program: Command): void {
     .option("--pages <n>", "worst pages to show", positiveInt("--pages", 10_000), 100)
     .action(async (flags: { out: string; output: string; sites: number; pages: number }) => {
       await withResults(flags.out, false, async (store) => {
-        const run = await store.getRun();
-        if (run === null) throw new InputError(`${flags.out} holds no screening run`);
-        const summary = await store.summary({ spunThreshold: run.spunThreshold, maxSites: flags.sites, maxPages: flags.pages });
-        const siteTables = await store.siteTables();
-        const { renderReport } = await import("../screen/report.js");
+        const { runReport } = await import("../screen/run-report.js");
+        const report = await runReport(store, { sites: flags.sites, pages: flags.pages });
         try {
-          writeFileSync(flags.output, renderReport(summary, { siteTables }));
+          writeFileSync(flags.output, report.html);
         } catch (e) {
           throw new UnspinError(`cannot write ${flags.output}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
         }
-        process.stderr.write(`unspin: wrote ${flags.output} (${summary.counts.pages.toLocaleString("en-US")} pages, ${summary.sites.length} site${summary.sites.length === 1 ? "" : "s"})\n`);
+        process.stderr.write(`unspin: wrote ${flags.output} (${report.pages.toLocaleString("en-US")} pages, ${report.sites} site${report.sites === 1 ? "" : "s"})\n`);
       });
     });
 }

@@ -168,7 +168,7 @@ async function learnUnsupervised(inputs: string[], flags: LearnFlags, seedFromIn
   if (flags.results === undefined && inputs.length === 0) throw new InputError("learn --unsupervised needs the site's pages (files, folders, JSONL, WARC) or --results DB --site DOMAIN");
   const [{ learnedPairsFrom }, { openResultStore }, { inputPages, sitePages }, { learnSite }, { loadModel }, { loadLexicon }, { writeChannelTable }] = await Promise.all([
     import("./learned.js"), import("../screen/results/index.js"), import("../screen/pages.js"), import("../decode/site-learn.js"),
-    import("../model/index.js"), import("../lexicon/lexicon.js"), import("../decode/table.js"),
+    import("../model/index.js"), import("../lexicon/files.js"), import("../decode/table.js"),
   ]);
   const seed = seedFromIndex ? await learnedPairsFrom(flags.db) : [];
   const tally: PageTally = { pages: 0, problems: 0 };

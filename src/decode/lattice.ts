@@ -4,6 +4,7 @@
  * spun phrase that starts there. Rate-independent parts of the channel score are
  * computed once here, so re-decoding at another spin rate is cheap.
  */
+import { BoundedCache } from "../cache.js";
 import type { Token } from "../text/tokenize.js";
 import { OOV_LOG_PROB, type LanguageModel } from "../model/lm.js";
 import type { PhraseMatch, Substitution } from "../lexicon/types.js";
@@ -331,12 +332,14 @@ export function changeScore(edge: Pick<Edge, "factor" | "choice" | "site">, rate
  * The candidates for one spun phrase depend only on the phrase, the lexicon, the model and
  * the channel, so they are computed once per distinct phrase and kept with the channel.
  */
-const candidateCache = new WeakMap<Channel, Map<string, Candidate[]>>();
+const candidateCache = new WeakMap<Channel, BoundedCache<string, Candidate[]>>();
+/** Phrases whose candidates are kept per channel (per thread); chosen with the lexicon's caches (CACHE_SIZES in lexicon.ts). */
+const CANDIDATE_CACHE_SIZE = 10_000;
 
 function candidatesFor(norms: string[], p: number, m: PhraseMatch, lexicon: ChannelLexicon, lm: LanguageModel, channel: Channel, maxCandidates: number): Candidate[] {
   let cache = candidateCache.get(channel);
   if (cache === undefined) {
-    cache = new Map();
+    cache = new BoundedCache(CANDIDATE_CACHE_SIZE);
     candidateCache.set(channel, cache);
   }
   const spun = m.length === 1 ? norms[p] : norms.slice(p, p + m.length).join(" ");
@@ -366,7 +369,6 @@ function candidatesFor(norms: string[], p: number, m: PhraseMatch, lexicon: Chan
     while (keep < list.length && list[keep].site > 0) keep++;
     list.length = Math.min(list.length, keep);
     list.forEach((c, k) => (c.rank = k));
-    if (cache.size > 200_000) cache.clear(); // bounded: a screening run sees an open vocabulary
     cache.set(spun, list);
   }
   return list;

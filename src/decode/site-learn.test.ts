@@ -6,7 +6,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { learnSite } from "./site-learn.js";
 import { loadModel } from "../model/index.js";
-import { loadLexicon } from "../lexicon/lexicon.js";
+import { loadLexicon } from "../lexicon/files.js";
 import { brownPages } from "../corpus/pages.js";
 import { siteSpinner } from "../spin/site.js";
 import { analyze } from "../analyze.js";

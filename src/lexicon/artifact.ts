@@ -2,7 +2,7 @@
  * The compiled lexicon artifact (`src/lexicon/data/lexicon.bin`): reader and writer.
  *
  * Layout (shipped uncompressed: gunzip cost more at every start than reading the larger file;
- * the reader still takes a gzip-compressed artifact, `encodeArtifact(data, { gzip: true })`):
+ * `readArtifact` in files.ts still takes a gzip-compressed one, `encodeArtifact(data, { gzip: true })`):
  *   "UNSPLEX1"  8 ASCII bytes
  *   uint32 LE   length of the JSON header
  *   JSON header { version, meta, sections: [{ name, type, offset, length }] }  (offsets from file start)
@@ -23,9 +23,8 @@
  * observed (original, spun, pages), clusterExtra (word, key word for words that are not lemmas).
  */
 
-import { readFileSync } from "node:fs";
-import { gunzipSync, gzipSync } from "node:zlib";
-import { fileURLToPath } from "node:url";
+// No Node modules here: the artifact is read from bytes (files.ts reads them from disk), so this
+// reader could run in a browser too.
 import { Morphology, type ExceptionEntry, type Form, type Pos } from "./morph.js";
 
 export const MAGIC = "UNSPLEX1";
@@ -78,86 +77,54 @@ export interface ArtifactTexts {
 
 export type ArtifactData = ArtifactArrays & ArtifactTexts & { meta: Record<string, unknown> };
 
-type SectionType = "u8" | "u16" | "i32" | "utf8";
-interface SectionInfo {
+export type SectionType = "u8" | "u16" | "i32" | "utf8";
+export interface SectionInfo {
   name: string;
   type: SectionType;
   offset: number;
   length: number;
 }
 
-const ARRAY_SECTIONS: Array<[keyof ArtifactArrays, SectionType]> = [
+export const ARRAY_SECTIONS: Array<[keyof ArtifactArrays, SectionType]> = [
   ["lemmaOffsets", "i32"], ["lemmaHash", "i32"], ["aliasTarget", "i32"], ["prefixOffsets", "i32"], ["prefixHash", "i32"],
   ["lemmaFlags", "u8"], ["lemmaEntryStart", "i32"], ["entryPos", "u8"], ["entrySenseStart", "i32"],
   ["senseSynset", "i32"], ["senseTag", "i32"], ["senseRank", "u16"], ["synsetPos", "u8"],
   ["synsetMemberStart", "i32"], ["synsetMembers", "i32"], ["synsetPtrStart", "i32"], ["synsetPtrs", "i32"],
   ["clusterRep", "i32"], ["lemmaFreq", "u8"],
 ];
-const TEXT_SECTIONS: Array<keyof ArtifactTexts> = ["lemmas", "prefixes", "morph", "phrases", "observed", "clusterExtra"];
+export const TEXT_SECTIONS: Array<keyof ArtifactTexts> = ["lemmas", "prefixes", "morph", "phrases", "observed", "clusterExtra"];
 
-/** Serialise: uncompressed, or gzip level 9 with `gzip: true`. */
-export function encodeArtifact(data: ArtifactData, options: { gzip?: boolean } = {}): Buffer {
-  const parts: Array<{ name: string; type: SectionType; bytes: Uint8Array }> = [];
-  for (const [name, type] of ARRAY_SECTIONS) {
-    const arr = data[name];
-    parts.push({ name, type, bytes: new Uint8Array(arr.buffer, arr.byteOffset, arr.byteLength) });
-  }
-  for (const name of TEXT_SECTIONS) parts.push({ name, type: "utf8", bytes: Buffer.from(data[name], "utf8") });
-  // Two passes: the header length depends on the offsets, which depend on the header length.
-  let headerLen = 0;
-  let sections: SectionInfo[] = [];
-  for (let pass = 0; pass < 3; pass++) {
-    let offset = align4(8 + 4 + headerLen);
-    sections = parts.map((p) => {
-      const s = { name: p.name, type: p.type, offset, length: p.bytes.byteLength };
-      offset = align4(offset + p.bytes.byteLength);
-      return s;
-    });
-    const json = JSON.stringify({ version: FORMAT_VERSION, meta: data.meta, sections });
-    const len = Buffer.byteLength(json, "utf8");
-    if (len === headerLen) break;
-    headerLen = len + 16; // slack so the next pass is stable
-  }
-  let json = JSON.stringify({ version: FORMAT_VERSION, meta: data.meta, sections });
-  json = json.padEnd(headerLen, " ");
-  const total = sections.length ? align4(sections[sections.length - 1].offset + sections[sections.length - 1].length) : 12 + headerLen;
-  const out = Buffer.alloc(total);
-  out.write(MAGIC, 0, "ascii");
-  out.writeUInt32LE(headerLen, 8);
-  out.write(json, 12, "utf8");
-  parts.forEach((p, i) => out.set(p.bytes, sections[i].offset));
-  return options.gzip ? gzipSync(out, { level: 9 }) : out;
-}
-
-function align4(n: number): number {
-  return (n + 3) & ~3;
-}
+const utf8 = new TextDecoder("utf-8", { ignoreBOM: true }); // as Buffer.toString: a leading BOM is kept
 
 /**
- * Parse an artifact file (gzip or raw). Typed arrays are views on one decompressed buffer: a raw
- * `file` is used in place when it is 4-byte aligned (it must then not be modified), else copied.
+ * Parse an uncompressed artifact from its bytes (a Uint8Array, ArrayBuffer or SharedArrayBuffer:
+ * worker threads can share one copy). Typed arrays are views on the bytes when they are 4-byte
+ * aligned (they must then not be modified), else on an aligned copy. A gzip-compressed artifact
+ * is refused: `readArtifact` (files.ts) decompresses one read from disk.
  */
-export function decodeArtifact(file: Uint8Array): ArtifactData {
-  let buf = file[0] === 0x1f && file[1] === 0x8b ? gunzipSync(file) : Buffer.from(file.buffer, file.byteOffset, file.byteLength);
-  if (buf.byteOffset % 4 !== 0) buf = Buffer.from(buf); // copy to an aligned buffer
-  if (buf.toString("ascii", 0, 8) !== MAGIC) throw new Error("lexicon artifact: bad magic");
-  const headerLen = buf.readUInt32LE(8);
-  const header = JSON.parse(buf.toString("utf8", 12, 12 + headerLen)) as {
+export function decodeArtifact(file: Uint8Array | ArrayBuffer | SharedArrayBuffer): ArtifactData {
+  let bytes = file instanceof Uint8Array ? file : new Uint8Array(file);
+  if (bytes[0] === 0x1f && bytes[1] === 0x8b) throw new Error("lexicon artifact: gzip-compressed, decompress it first");
+  if (bytes.byteOffset % 4 !== 0) bytes = bytes.slice(); // copy to an aligned buffer
+  const text = (from: number, to: number) => utf8.decode(bytes.subarray(from, to));
+  if (bytes.length < 12 || text(0, 8) !== MAGIC) throw new Error("lexicon artifact: bad magic");
+  const headerLen = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getUint32(8, true);
+  const header = JSON.parse(text(12, 12 + headerLen)) as {
     version: number;
     meta: Record<string, unknown>;
     sections: SectionInfo[];
   };
   if (header.version !== FORMAT_VERSION) throw new Error(`lexicon artifact: version ${header.version}, expected ${FORMAT_VERSION}`);
   const out: Record<string, unknown> = { meta: header.meta };
-  const ab = buf.buffer;
-  const base = buf.byteOffset;
+  const ab = bytes.buffer;
+  const base = bytes.byteOffset;
   for (const s of header.sections) {
     const off = base + s.offset;
     switch (s.type) {
       case "u8": out[s.name] = new Uint8Array(ab, off, s.length); break;
       case "u16": out[s.name] = new Uint16Array(ab, off, s.length / 2); break;
       case "i32": out[s.name] = new Int32Array(ab, off, s.length / 4); break;
-      case "utf8": out[s.name] = buf.toString("utf8", s.offset, s.offset + s.length); break;
+      case "utf8": out[s.name] = text(s.offset, s.offset + s.length); break;
     }
   }
   return out as unknown as ArtifactData;
@@ -292,22 +259,4 @@ export class Artifact {
     }
     return this.morph;
   }
-}
-
-/** Where the shipped artifact lives; works from src/lexicon/*.ts and dist/lexicon/*.js alike. */
-export function defaultArtifactUrl(): URL {
-  return new URL("../../src/lexicon/data/lexicon.bin", import.meta.url);
-}
-
-export function readArtifact(path: string | URL): Artifact {
-  const p = path instanceof URL ? fileURLToPath(path) : path;
-  return new Artifact(decodeArtifact(readFileSync(p)));
-}
-
-let cached: Artifact | undefined;
-
-/** The shipped artifact, loaded once. */
-export function defaultArtifact(): Artifact {
-  if (!cached) cached = readArtifact(defaultArtifactUrl());
-  return cached;
 }

@@ -1,7 +1,8 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
-import { channelPrior, loadLexicon, type LexSubstitution } from "./lexicon.js";
+import { loadLexicon, readLexiconShared } from "./files.js";
+import { channelPrior, readLexicon, type LexSubstitution } from "./lexicon.js";
 import type { PhraseMatch } from "./types.js";
 import { available, missingShared, sharedPath } from "../test-support/require.js";
 
@@ -150,4 +151,17 @@ test("match() is fast on running text after warm-up", () => {
   }
   const perSecond = calls / ((performance.now() - t0) / 1000);
   assert.ok(perSecond > 100_000, `${Math.round(perSecond)} calls/s`);
+});
+
+test("a lexicon over shared bytes (readLexiconShared, as the screening pool passes to its threads) matches the loaded one", () => {
+  const shared = readLexiconShared();
+  assert.ok(shared instanceof SharedArrayBuffer);
+  const fromShared = readLexicon(shared);
+  assert.notEqual(fromShared, lex);
+  for (const norms of [["despatched"], ["calls", "for"], ["stated"], ["well", "being"], ["company's"], ["harbour"]]) {
+    assert.deepEqual(JSON.stringify(fromShared.match(norms, 0)), JSON.stringify(lex.match(norms, 0)), norms.join(" "));
+    assert.equal(fromShared.clusterKey(norms[0]), lex.clusterKey(norms[0]));
+  }
+  assert.throws(() => readLexicon(new Uint8Array([0x1f, 0x8b, 8, 0])), /gzip-compressed/);
+  assert.throws(() => readLexicon(new TextEncoder().encode("not a lexicon artifact")), /bad magic/);
 });

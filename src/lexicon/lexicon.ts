@@ -16,8 +16,9 @@
  * Default order: by `channelPrior` (see below); the decoder may compute its own score from the features.
  */
 
-import { defaultArtifact, readArtifact, type Artifact, FLAG_FUNCTION, FLAG_PLAUSIBLE, POS_CODES,
+import { Artifact, decodeArtifact, FLAG_FUNCTION, FLAG_PLAUSIBLE, POS_CODES,
   PTR_ALSO, PTR_HYPERNYM, PTR_HYPONYM, PTR_SIMILAR, PTR_VERBGROUP } from "./artifact.js";
+import { BoundedCache } from "../cache.js";
 import { pickKeyLemma } from "./cluster.js";
 import { FUNCTION_WORDS } from "./function-words.js";
 import { FORMS, type Analysis, type Morphology, type Pos } from "./morph.js";
@@ -115,6 +116,15 @@ function innerMap<K, L, V>(outer: Map<K, Map<L, V>>, key: K): Map<L, V> {
 }
 
 const MAX_PER_MATCH = 40;
+
+/**
+ * Entries per cache (per lexicon, so per thread). Measured on a generated crawl (bench/screen-memory.ts
+ * pages, one thread, 3,000 pages): with these sizes the heap stays at ~110 MB where caches of
+ * 200,000 / 500,000 entries reached 235 MB and were still growing; hit rates fall (phrase
+ * expansions 94 % → 37 %, word analyses 95 % → 73 %) but time per page did not change measurably,
+ * as page extraction and decoding dominate. A word's single-word expansion is kept in wordInfo.
+ */
+const CACHE_SIZES = { wordInfo: 20_000, spun: 10_000, forward: 10_000, clusterKey: 40_000, known: 40_000, frequency: 40_000 };
 const MAX_FORWARD = 60;
 /** Hypernym / hyponym links only between a word's first few senses (both sides). */
 const NEIGHBOUR_MAX_RANK = 4;
@@ -200,12 +210,13 @@ class LexiconImpl implements Lexicon {
   private readonly fwdKeys = new Set<string>();
   private readonly fwdPrefixes = new Set<string>();
 
-  private readonly wordInfo = new Map<string, WordInfo>();
-  private readonly spunCache = new Map<string, readonly LexSubstitution[]>();
-  private readonly fwdCache = new Map<string, readonly ForwardCandidate[]>();
-  private readonly keyCache = new Map<string, string>();
-  private readonly knownCache = new Map<string, boolean>();
-  private readonly freqCache = new Map<string, number>();
+  // Per-word and per-phrase caches, bounded (see CACHE_SIZES): a screening run meets an open vocabulary.
+  private readonly wordInfo = new BoundedCache<string, WordInfo>(CACHE_SIZES.wordInfo);
+  private readonly spunCache = new BoundedCache<string, readonly LexSubstitution[]>(CACHE_SIZES.spun);
+  private readonly fwdCache = new BoundedCache<string, readonly ForwardCandidate[]>(CACHE_SIZES.forward);
+  private readonly keyCache = new BoundedCache<string, string>(CACHE_SIZES.clusterKey);
+  private readonly knownCache = new BoundedCache<string, boolean>(CACHE_SIZES.known);
+  private readonly freqCache = new BoundedCache<string, number>(CACHE_SIZES.frequency);
   private fanoutCache: Int32Array;
   /** fanout's marks: fanoutSeen[lemma id] === fanoutStamp when counted in the current call. */
   private readonly fanoutSeen: Int32Array;
@@ -416,8 +427,6 @@ class LexiconImpl implements Lexicon {
     if (hit === undefined) {
       hit = Object.freeze(this.expandSpun(surface, words));
       for (const s of hit) Object.freeze(s);
-      // Bounded: a screening run meets an open vocabulary, and memory must stay flat.
-      if (this.spunCache.size > 200_000) this.spunCache.clear();
       this.spunCache.set(surface, hit);
     }
     return hit;
@@ -634,7 +643,6 @@ class LexiconImpl implements Lexicon {
       }
       const startsPhrase = [norm, ...verbLemmas].some((l) => this.revPrefixes.has(l) || this.art.prefixTable.find(l) >= 0);
       w = { single: subs.length ? Object.freeze({ length: 1, substitutions: subs as unknown as Substitution[] }) : null, verbLemmas, nounLemmas, startsPhrase };
-      if (this.wordInfo.size > 500_000) this.wordInfo.clear();
       this.wordInfo.set(norm, w);
     }
     return w;
@@ -704,7 +712,6 @@ class LexiconImpl implements Lexicon {
     let hit = this.fwdCache.get(surface);
     if (hit === undefined) {
       hit = Object.freeze(this.expandOriginal(surface, words));
-      if (this.fwdCache.size > 200_000) this.fwdCache.clear();
       this.fwdCache.set(surface, hit);
     }
     return hit;
@@ -797,25 +804,25 @@ class LexiconImpl implements Lexicon {
       else if (id !== undefined && this.d.clusterRep[id] >= 0) key = this.art.lemma(this.d.clusterRep[id]);
       else key = lemma;
     }
-    if (this.keyCache.size > 500_000) this.keyCache.clear();
     this.keyCache.set(norm, key);
     return key;
   }
 }
 
 // ------------------------------------------------------------------ loading
-let defaultLexicon: Lexicon | undefined;
+// From disk: loadLexicon in files.ts. These work on bytes from anywhere (no Node modules).
+
+/** A lexicon over a parsed artifact. */
+export function createLexicon(artifact: Artifact): Lexicon {
+  return new LexiconImpl(artifact);
+}
 
 /**
- * Load a lexicon artifact. Without a path: the shipped `src/lexicon/data/lexicon.bin`
- * (resolved relative to this module, so it works from src/ and dist/), loaded once and cached.
+ * A lexicon over an uncompressed artifact's bytes (a Uint8Array, ArrayBuffer or SharedArrayBuffer:
+ * worker threads can share one copy). The bytes are used in place: do not modify them.
  */
-export function loadLexicon(path?: string | URL): Lexicon {
-  if (path === undefined) {
-    if (!defaultLexicon) defaultLexicon = new LexiconImpl(defaultArtifact());
-    return defaultLexicon;
-  }
-  return new LexiconImpl(readArtifact(path));
+export function readLexicon(bytes: Uint8Array | ArrayBuffer | SharedArrayBuffer): Lexicon {
+  return new LexiconImpl(new Artifact(decodeArtifact(bytes)));
 }
 
 export type { Analysis, Form, Pos } from "./morph.js";

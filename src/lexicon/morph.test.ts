@@ -1,6 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { inflect, lemmatize, regularInflect, type Analysis } from "./morph.js";
+import { inflect, lemmatize } from "./files.js";
+import { regularInflect, type Analysis } from "./morph.js";
 
 function has(analyses: Analysis[], lemma: string, pos: string, form: string): boolean {
   return analyses.some((a) => a.lemma === lemma && a.pos === pos && a.form === form);

@@ -11,11 +11,11 @@
  *   "become a member of" -> "becoming a member of"), the last word of a noun ("press release"
  *   -> "press releases").
  *
- * The module-level `lemmatize`/`inflect` use the shipped artifact (loaded on first use);
+ * The module-level `lemmatize`/`inflect` over the shipped artifact are in files.ts;
  * `Morphology` can be built over any tables (the build script and tests do).
  */
 
-import { defaultArtifact } from "./artifact.js";
+import { BoundedCache } from "../cache.js";
 
 export type Pos = "n" | "v" | "a" | "r";
 export type Form =
@@ -159,7 +159,8 @@ function key(pos: Pos, form: Form, lemma: string): string {
 export class Morphology {
   private readonly byInflected = new Map<string, Analysis[]>();
   private readonly irregular = new Map<string, string>();
-  private readonly cache = new Map<string, readonly Analysis[]>();
+  /** Analyses of recent words (size: see CACHE_SIZES in lexicon.ts). */
+  private readonly cache = new BoundedCache<string, readonly Analysis[]>(40_000);
   readonly isLemma: (lemma: string, pos: Pos) => boolean;
 
   constructor(tables: MorphTables) {
@@ -184,7 +185,6 @@ export class Morphology {
     const hit = this.cache.get(word);
     if (hit) return hit;
     const out = word.includes(" ") ? this.lemmatizePhrase(word) : this.lemmatizeWord(word);
-    if (this.cache.size > 200_000) this.cache.clear();
     this.cache.set(word, out);
     return out;
   }
@@ -270,22 +270,4 @@ export class Morphology {
     }
     return (form === "superlative" ? "most " : "more ") + lemma;
   }
-}
-
-let defaultMorph: Morphology | undefined;
-
-/** The Morphology over the shipped lexicon artifact (loaded on first use). */
-export function defaultMorphology(): Morphology {
-  if (!defaultMorph) defaultMorph = defaultArtifact().morphology();
-  return defaultMorph;
-}
-
-/** Analyses of a lower-case word against the shipped WordNet lemmas (see `Morphology.lemmatize`). */
-export function lemmatize(word: string): Array<{ lemma: string; pos: Pos; form: Form }> {
-  return defaultMorphology().lemmatize(word).slice();
-}
-
-/** Inflect a lemma with the shipped exception tables (see `Morphology.inflect`). */
-export function inflect(lemma: string, pos: Pos, form: Form): string {
-  return defaultMorphology().inflect(lemma, pos, form);
 }

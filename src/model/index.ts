@@ -3,13 +3,16 @@
  */
 import { fileURLToPath } from "node:url";
 import { InputError } from "../errors.js";
+import { readFileShared } from "../shared-bytes.js";
 import type { LanguageModel } from "./lm.js";
-import { loadSphinxTrie, ModelFormatError } from "./sphinx-trie.js";
+import { ModelFormatError, readSphinxTrie } from "./sphinx-trie.js";
+import { loadSphinxTrie } from "./sphinx-trie-file.js";
 
 export { OOV_LOG_PROB, type LanguageModel } from "./lm.js";
 export {
-  ModelFormatError, readSphinxTrie, loadSphinxTrie, TRIE_MAGIC, LOG10_PER_UNIT,
+  ModelFormatError, readSphinxTrie, TRIE_MAGIC, LOG10_PER_UNIT,
 } from "./sphinx-trie.js";
+export { loadSphinxTrie } from "./sphinx-trie-file.js";
 export {
   buildModel, buildModelFile, EmptyCorpusError,
   type BuildOptions, type BuildFileOptions, type BuildProgress, type BuildStats,
@@ -47,9 +50,35 @@ export function loadModel(path?: string): LanguageModel {
   return loadFrom(path);
 }
 
+/**
+ * Make this thread's shipped model the one over these bytes (the shipped model's, from
+ * readModelShared in the main thread): loadModel() then uses the shared copy.
+ */
+export function useSharedModel(bytes: SharedArrayBuffer): void {
+  defaultModel = readSphinxTrie(bytes);
+}
+
+/**
+ * A model file (default: the shipped one) read whole into a SharedArrayBuffer and checked, for
+ * worker threads to build their models over one copy with `readSphinxTrie` (screening pool).
+ * Throws as loadModel does.
+ */
+export function readModelShared(path: string = DEFAULT_MODEL_PATH): SharedArrayBuffer {
+  return withFileErrors(path, () => {
+    const shared = readFileShared(path);
+    readSphinxTrie(shared); // checks the whole file once, here, rather than failing in every thread
+    return shared;
+  });
+}
+
 function loadFrom(path: string): LanguageModel {
+  return withFileErrors(path, () => loadSphinxTrie(path));
+}
+
+/** Runs a read of a model file, turning its errors into ModelNotFoundError / ModelFormatError naming the path. */
+function withFileErrors<T>(path: string, read: () => T): T {
   try {
-    return loadSphinxTrie(path);
+    return read();
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     if (code === "ENOENT") throw new ModelNotFoundError(path);

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { test } from "node:test";
-import { DEFAULT_MODEL_PATH, loadModel, ModelNotFoundError } from "./index.js";
+import { DEFAULT_MODEL_PATH, loadModel, ModelNotFoundError, readModelShared } from "./index.js";
 import { ModelFormatError, readSphinxTrie, trieLayout } from "./sphinx-trie.js";
 
 const model = loadModel();
@@ -125,4 +125,17 @@ test("reads from an unaligned Uint8Array", () => {
   const m = readSphinxTrie(shifted);
   assert.equal(m.logProb(id("states"), id("united"), id("the")), model.logProb(id("states"), id("united"), id("the")));
   assert.equal(m.logProb(id("consciousness"), id("counterfeit"), -1), model.logProb(id("consciousness"), id("counterfeit"), -1));
+});
+
+test("a model over shared bytes (readModelShared, as the screening pool passes to its threads) answers as the file-paged one", () => {
+  const shared = readModelShared();
+  assert.ok(shared instanceof SharedArrayBuffer);
+  const fromShared = readSphinxTrie(shared);
+  const words = ["the", "united", "states", "artificial", "intelligence", "of", "bridge", "harbour", "opened", "<s>"];
+  for (const w of words) for (const h1 of words) for (const h2 of [...words, "no-such-word-xyzzy"]) {
+    assert.equal(fromShared.logProb(fromShared.id(w), fromShared.id(h1), fromShared.id(h2)), model.logProb(id(w), id(h1), model.id(h2)), `${h2} ${h1} ${w}`);
+  }
+  // Querying leaves the bytes as they were: other threads read the same memory.
+  assert.deepEqual(new Uint8Array(shared).subarray(0, 4096), new Uint8Array(readFileSync(DEFAULT_MODEL_PATH).subarray(0, 4096)));
+  assert.throws(() => readModelShared("/no/such/model.lm.bin"), ModelNotFoundError);
 });

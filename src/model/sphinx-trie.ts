@@ -3,7 +3,7 @@
  * the shipped model and of the models `build.ts` writes. Layout: see FORMAT.md.
  *
  * The file stays in memory as is (27 MB for the shipped model; read from disk page by page as
- * queries need it, see FilePager) and the unigram records and quantiser tables are used in place.
+ * queries need it: sphinx-trie-file.ts) and the unigram records and quantiser tables are used in place.
  * At load the reader validates sizes and pointers and indexes the vocabulary (an open-addressing
  * hash table of word ids over the decoded vocabulary text: no string per word is made until a
  * word is asked for). The word-id column of
@@ -13,8 +13,6 @@
  * Probabilities, backoffs and child pointers are read from the packed bits once an entry is
  * found. No allocation per query; recent answers are kept in a fixed-size cache (query-cache.ts).
  */
-import { isAscii } from "node:buffer";
-import { closeSync, fstatSync, openSync, readSync } from "node:fs";
 import { InputError } from "../errors.js";
 import { OOV_LOG_PROB, type LanguageModel } from "./lm.js";
 import { QueryCache } from "./query-cache.js";
@@ -38,6 +36,8 @@ export const MAX_FIELD_BITS = 25;
 export const MAX_ORDER = 3;
 /** Query cache of 2^16 slots (2 MB). */
 const QUERY_CACHE_BITS = 16;
+/** Backoff cache of 2^14 slots (512 KB). */
+const BACKOFF_CACHE_BITS = 14;
 
 /** Number of bits needed to hold v (0 → 0), as sphinx's `bitarr_required_bits`. */
 export function requiredBits(v: number): number {
@@ -116,6 +116,7 @@ function readBits(a: Uint8Array, bit: number, mask: number): number {
 }
 
 const latin1 = new TextDecoder("latin1");
+const NON_ASCII = /[^\x00-\x7f]/;
 const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
 /**
@@ -180,60 +181,15 @@ function findEntry(ids: Uint32Array, begin: number, end: number, key: number): n
 }
 
 /**
- * The bytes of a model file, read from the file page by page the first time they are needed.
- * Reading the whole shipped model (27 MB) costs more at start-up than a short text's analysis:
- * most of the cost is the operating system giving the process fresh memory, and a short text
- * touches only a small part of the bigram and trigram arrays.
+ * Bytes of a model that arrive in pieces (a file read page by page: sphinx-trie-file.ts).
+ * `bytes` is the whole model's length; `ensure` makes a range present before it is read.
  */
-class FilePager {
-  /** Page size: 4 KiB (the memory page), so a page read costs no more memory than it brings. */
-  private static readonly PAGE = 4096;
+export interface BytePager {
   readonly bytes: Uint8Array;
-  private readonly loaded: Uint8Array;
-  private fd: number;
-  private missing: number;
-
-  constructor(fd: number, size: number, readonly label: string) {
-    this.fd = fd;
-    // Zero-filled, and the system maps its memory only when a page is written.
-    this.bytes = new Uint8Array(size);
-    this.missing = Math.ceil(size / FilePager.PAGE);
-    this.loaded = new Uint8Array(this.missing);
-  }
-
-  /** Make bytes [begin, end) (clamped to the file) present. */
-  ensure(begin: number, end: number): void {
-    const PAGE = FilePager.PAGE;
-    const size = this.bytes.length;
-    if (end > size) end = size;
-    if (begin >= end) return;
-    const last = Math.floor((end - 1) / PAGE);
-    for (let p = Math.floor(begin / PAGE); p <= last; p++) {
-      if (this.loaded[p] !== 0) continue;
-      let q = p;
-      while (q < last && this.loaded[q + 1] === 0) q++;
-      const from = p * PAGE;
-      const to = Math.min((q + 1) * PAGE, size);
-      for (let at = from; at < to;) {
-        const n = readSync(this.fd, this.bytes, at, to - at, at);
-        if (n <= 0) throw new ModelFormatError(`${this.label}: the file became shorter while it was read`);
-        at += n;
-      }
-      this.loaded.fill(1, p, q + 1);
-      this.missing -= q + 1 - p;
-      p = q;
-    }
-    if (this.missing === 0) this.close();
-  }
-
-  close(): void {
-    if (this.fd >= 0) closeSync(this.fd);
-    this.fd = -1;
-  }
+  /** What the bytes are (a file path), for error messages. */
+  readonly label: string;
+  ensure(begin: number, end: number): void;
 }
-
-/** Closes a paged model's file once the model is collected. */
-const pagerCleanup = new FinalizationRegistry<FilePager>((pager) => pager.close());
 
 class SphinxTrieModel implements LanguageModel {
   readonly order: number;
@@ -278,10 +234,12 @@ class SphinxTrieModel implements LanguageModel {
   private readonly longBits: number;
   /** Answers to recent queries: the decoder repeats most of its queries (see query-cache.ts). */
   private readonly queries = new QueryCache(QUERY_CACHE_BITS);
-  // One-entry cache of the bigram backoff bo(h2 h1): a decoder scores many words in the same context.
-  private cacheH1 = -1;
-  private cacheH2 = -1;
-  private cacheBo = 0;
+  /**
+   * Backoff weights bo(h2 h1) of recent contexts, keyed (h1, h2): a decoder scores many words in
+   * the same context, interleaved with other contexts (a one-entry cache kept 7 % of them), and
+   * each miss is a binary search in h1's bigram range (long for common words).
+   */
+  private readonly backoffs = new QueryCache(BACKOFF_CACHE_BITS);
 
   /**
    * Reads the file from `buf` (its whole length is the file's). Without a pager, `buf` holds the
@@ -289,11 +247,11 @@ class SphinxTrieModel implements LanguageModel {
    * unigrams and vocabulary are read and checked here, and each range of the bigram and trigram
    * arrays is read and checked the first time a query needs it.
    */
-  private readonly pager: FilePager | undefined;
+  private readonly pager: BytePager | undefined;
   /** Trigram pointers may not exceed this (the last bigram's end pointer). */
   private readonly longCap: number;
 
-  constructor(buf: Uint8Array, pager?: FilePager) {
+  constructor(buf: Uint8Array, pager?: BytePager) {
     this.pager = pager;
     pager?.ensure(0, TRIE_MAGIC.length + 1 + 4 * MAX_ORDER);
     if (buf.length < TRIE_MAGIC.length + 1) throw new ModelFormatError(`file too short (${buf.length} bytes)`);
@@ -389,8 +347,10 @@ class SphinxTrieModel implements LanguageModel {
     // Vocabulary: NUL-terminated words; word id = position.
     const vocab = buf.subarray(L.vocabOffset + 4, buf.length);
     if (vocab.length === 0 || vocab[vocab.length - 1] !== 0) throw new ModelFormatError("vocabulary is not NUL-terminated");
-    // Latin-1 decoding is twice as fast as UTF-8 and gives the same string for ASCII bytes.
-    const text = isAscii(vocab) ? latin1.decode(vocab) : new TextDecoder("utf-8").decode(vocab);
+    // Latin-1 decoding is twice as fast as UTF-8 and gives the same string for ASCII bytes;
+    // a vocabulary with other bytes is decoded again as UTF-8.
+    let text = latin1.decode(vocab);
+    if (NON_ASCII.test(text)) text = new TextDecoder("utf-8").decode(vocab);
     let words = 0;
     for (let at = text.indexOf("\0"); at >= 0; at = text.indexOf("\0", at + 1)) words++;
     if (words !== V) throw new ModelFormatError(`vocabulary has ${words} words, header says ${V}`);
@@ -579,43 +539,28 @@ class SphinxTrieModel implements LanguageModel {
 
   /** log10 backoff weight of the bigram (h2 h1), 0 when it is not in the model. */
   private bigramBackoff(h1: number, h2: number): number {
-    if (h1 === this.cacheH1 && h2 === this.cacheH2) return this.cacheBo;
-    const e = findEntry(this.midRange(h1), this.uniU[3 * h1 + 2], this.uniU[3 * h1 + 5], h2);
-    const bo = e >= 0 ? this.midBoTable[readBits(this.mid, e * this.midBits + this.wordBits, 0xffff)] * LOG10_PER_UNIT : 0;
-    this.cacheH1 = h1;
-    this.cacheH2 = h2;
-    this.cacheBo = bo;
+    const slot = this.backoffs.slot(h1, h2, -1);
+    let bo = this.backoffs.get(slot, h1, h2, -1);
+    if (Number.isNaN(bo)) {
+      const e = findEntry(this.midRange(h1), this.uniU[3 * h1 + 2], this.uniU[3 * h1 + 5], h2);
+      bo = e >= 0 ? this.midBoTable[readBits(this.mid, e * this.midBits + this.wordBits, 0xffff)] * LOG10_PER_UNIT : 0;
+      this.backoffs.set(slot, h1, h2, -1, bo);
+    }
     return bo;
   }
 }
 
-/** Parse a trie language model from memory. The buffer is kept (not copied): do not modify it. */
-export function readSphinxTrie(buffer: Buffer | Uint8Array): LanguageModel {
-  return new SphinxTrieModel(buffer);
+/**
+ * Parse a trie language model from memory: a file's bytes as a Uint8Array, ArrayBuffer or
+ * SharedArrayBuffer (worker threads of one process can share one copy). The bytes are used in
+ * place, not copied: do not modify them. Only small per-model structures are made here (the
+ * vocabulary index, the query cache, and the word-id columns as queries decode them).
+ */
+export function readSphinxTrie(bytes: Uint8Array | ArrayBuffer | SharedArrayBuffer): LanguageModel {
+  return new SphinxTrieModel(bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes));
 }
 
-/**
- * Read a trie language model file. The file is read as queries need it (see FilePager): it must
- * not be changed while the model is in use. Throws the file system's error when it cannot be
- * opened or is a directory (code EISDIR), ModelFormatError when it is not a valid model.
- */
-export function loadSphinxTrie(path: string | URL): LanguageModel {
-  const fd = openSync(path, "r");
-  let pager: FilePager;
-  try {
-    const stat = fstatSync(fd);
-    if (stat.isDirectory()) throw Object.assign(new Error(`EISDIR: illegal operation on a directory, read '${String(path)}'`), { code: "EISDIR" });
-    pager = new FilePager(fd, stat.size, String(path));
-  } catch (e) {
-    closeSync(fd);
-    throw e;
-  }
-  try {
-    const model = new SphinxTrieModel(pager.bytes, pager);
-    pagerCleanup.register(model, pager);
-    return model;
-  } catch (e) {
-    pager.close();
-    throw e;
-  }
+/** Parse a trie language model whose bytes a pager brings in as queries need them. */
+export function readPagedSphinxTrie(pager: BytePager): LanguageModel {
+  return new SphinxTrieModel(pager.bytes, pager);
 }

@@ -13,7 +13,7 @@ import path from "node:path";
 import { after, before, test } from "node:test";
 import { fileURLToPath } from "node:url";
 import { brownPages } from "../corpus/pages.js";
-import { loadLexicon } from "../lexicon/lexicon.js";
+import { loadLexicon } from "../lexicon/files.js";
 import { siteSpinner } from "../spin/site.js";
 import { escapeHtml } from "./report.js";
 import { openResultStore } from "./results/index.js";

@@ -18,7 +18,7 @@ import { analyze, type AnalyzeOptions } from "../analyze.js";
 import type { LearnedPair } from "../decode/learned.js";
 import { learnSite } from "../decode/site-learn.js";
 import { combineTables, readChannelTable } from "../decode/table.js";
-import { loadLexicon } from "../lexicon/lexicon.js";
+import { loadLexicon } from "../lexicon/files.js";
 import { loadModel } from "../model/index.js";
 import { learnablePairs, openIndex, type TraceIndex } from "../trace/index.js";
 import { screenPage, TRACE_MIN_SCORE } from "./page.js";

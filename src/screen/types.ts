@@ -195,6 +195,18 @@ export interface SiteTable {
   created: string;
 }
 
+/** Filters and window of `ResultStore.pages`. */
+export interface PageQuery {
+  /** Only this site's pages. */
+  site?: string;
+  /** Only pages scoring at least / at most this. */
+  minScore?: number;
+  maxScore?: number;
+  /** At most this many pages (1 to 1000), after skipping `offset`. */
+  limit: number;
+  offset: number;
+}
+
 /**
  * Where screening results live. SQLite (one machine) and PostgreSQL (many) implement it and
  * pass the same contract tests. `completeBatch` is atomic and idempotent: a retried batch
@@ -235,6 +247,11 @@ export interface ResultStore {
   putSiteTable(table: SiteTable, results: PageResult[]): Promise<{ updated: number }>;
   /** Every stored site table, by site. */
   siteTables(): Promise<SiteTable[]>;
+  /**
+   * One page of the analysed ("ok") results that match the filters, highest score first (then
+   * input and offset), with how many match in all: what a viewer of a run pages through.
+   */
+  pages(query: PageQuery): Promise<{ total: number; pages: PageResult[] }>;
   /** Every result in (input, offset) order, for export and tests. */
   results(): AsyncIterable<PageResult>;
   close(): Promise<void>;

@@ -28,7 +28,8 @@
  */
 
 import type { Relation } from "../lexicon/types.js";
-import { loadLexicon, type ForwardCandidate as LexiconForwardCandidate } from "../lexicon/lexicon.js";
+import { loadLexicon } from "../lexicon/files.js";
+import type { ForwardCandidate as LexiconForwardCandidate } from "../lexicon/lexicon.js";
 import { functionWordLexicon } from "./function-words.js";
 import { matchApostrophes, matchCase, tokenize, type Token } from "../text/tokenize.js";
 import { applyEdits } from "../text/edits.js";

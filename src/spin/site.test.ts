@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { loadLexicon } from "../lexicon/lexicon.js";
+import { loadLexicon } from "../lexicon/files.js";
 import { brownDocuments } from "../corpus/brown.js";
 import { brownPages, CALIBRATION_CATEGORIES, EVALUATION_CATEGORIES, cutPages, countWords, isHeldOut } from "../corpus/pages.js";
 import { tokenize, normalizeWord } from "../text/tokenize.js";

@@ -21,7 +21,7 @@
  */
 
 import type { PhraseMatch, Relation } from "../lexicon/types.js";
-import { loadLexicon } from "../lexicon/lexicon.js";
+import { loadLexicon } from "../lexicon/files.js";
 import { FUNCTION_WORDS } from "../lexicon/function-words.js";
 import { matchApostrophes, matchCase, type Token } from "../text/tokenize.js";
 import { fnv1a } from "../text/hash.js";

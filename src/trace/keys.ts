@@ -128,14 +128,14 @@ interface ProjectLexiconLike {
 async function loadFromProject(): Promise<TraceLexicon> {
   if (process.env.UNSPIN_TRACE_LEXICON === "fallback") return fallbackLexicon();
   // Resolved at run time so that the tracer builds and runs before the lexicon lands.
-  const spec = "../lexicon/lexicon.js";
+  const spec = "../lexicon/files.js";
   const mod = (await import(spec)) as { loadLexicon?: () => unknown };
   if (typeof mod.loadLexicon !== "function") return fallbackLexicon();
   const lex = (await mod.loadLexicon()) as ProjectLexiconLike;
   if (typeof lex.clusterKey !== "function") return fallbackLexicon();
   let lemmatize: ((w: string) => string) | undefined;
   try {
-    const morphSpec = "../lexicon/morph.js";
+    const morphSpec = "../lexicon/files.js";
     const morph = (await import(morphSpec)) as { lemmatize?: (w: string) => unknown };
     if (typeof morph.lemmatize === "function") {
       const f = morph.lemmatize;

@@ -2,7 +2,7 @@
  * What the result store back ends share: the row form of a PageResult, summary assembly,
  * and the string rules both back ends apply so that they return the same values.
  */
-import type { PageResult, ScreenSpan, SiteTable, TraceMatch } from "../types.js";
+import type { PageQuery, PageResult, ScreenSpan, SiteTable, TraceMatch } from "../types.js";
 
 export const DEFAULT_BINS = 20;
 export const DEFAULT_MAX_SITES = 50;
@@ -143,4 +143,15 @@ export function fromSiteTableRow(r: SiteTableRow): SiteTable {
 /** The columns a re-restoration replaces, keyed by (input, offset). */
 export function reanalysisRow(r: PageResult): { input: string; record_offset: number; words: number; score: number | null; spin_rate: number | null; stage: string | null; spans: string } {
   return { input: storedText(r.input), record_offset: r.offset, words: r.words, score: r.score, spin_rate: r.spinRate, stage: r.stage, spans: JSON.stringify(r.spans ?? []) };
+}
+
+/** Most pages one `pages` call returns. */
+export const MAX_PAGE_LIMIT = 1000;
+
+/** A page query checked, with the filters as the statements bind them (null: no filter). */
+export function checkPageQuery(q: PageQuery): { site: string | null; min: number | null; max: number | null; limit: number; offset: number } {
+  if (!Number.isInteger(q.limit) || q.limit < 1 || q.limit > MAX_PAGE_LIMIT) throw new RangeError(`pages limit must be a whole number from 1 to ${MAX_PAGE_LIMIT} (got ${q.limit})`);
+  if (!Number.isInteger(q.offset) || q.offset < 0) throw new RangeError(`pages offset must be a whole number from 0 (got ${q.offset})`);
+  for (const v of [q.minScore, q.maxScore]) if (v !== undefined && !Number.isFinite(v)) throw new RangeError(`pages score bounds must be numbers (got ${v})`);
+  return { site: q.site === undefined ? null : storedText(q.site), min: q.minScore ?? null, max: q.maxScore ?? null, limit: q.limit, offset: q.offset };
 }

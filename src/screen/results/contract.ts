@@ -324,6 +324,33 @@ export function resultStoreContract(name: string, open: () => Promise<ResultStor
     await s.close();
   });
 
+  t("pages: analysed pages by score, filtered by site and score, a window of them with the total", async () => {
+    const s = await open();
+    const b = batch("p", 0, 9000, 9000, 8);
+    const scores = [0.9, 0.1, 0.5, 0.7, 0.5, 0.3];
+    const results = [
+      ...scores.map((score, k) => page("p", k * 100, { score, site: k % 2 === 0 ? "even.example" : "odd.example" })),
+      problem("p", 700, "no article text", "even.example"),
+      page("p", 800, { score: null, site: "even.example" }),
+    ];
+    await s.completeBatch(b, results);
+    const all = await s.pages({ limit: 100, offset: 0 });
+    assert.equal(all.total, 6, "problems and unscored pages are not listed");
+    assert.deepEqual(all.pages.map((p) => p.offset), [0, 300, 200, 400, 500, 100], "score descending, then offset");
+    assert.deepEqual(all.pages[0], results[0], "whole results, spans included");
+    const window = await s.pages({ limit: 2, offset: 2 });
+    assert.deepEqual({ total: window.total, offsets: window.pages.map((p) => p.offset) }, { total: 6, offsets: [200, 400] });
+    const even = await s.pages({ site: "even.example", minScore: 0.5, limit: 10, offset: 0 });
+    assert.deepEqual({ total: even.total, offsets: even.pages.map((p) => p.offset) }, { total: 3, offsets: [0, 200, 400] });
+    const band = await s.pages({ minScore: 0.3, maxScore: 0.5, limit: 10, offset: 0 });
+    assert.deepEqual(band.pages.map((p) => p.offset), [200, 400, 500], "bounds are inclusive");
+    assert.deepEqual(await s.pages({ site: "nowhere.example", limit: 10, offset: 0 }), { total: 0, pages: [] });
+    assert.deepEqual((await s.pages({ limit: 10, offset: 50 })).pages, []);
+    await assert.rejects(s.pages({ limit: 0, offset: 0 }), RangeError);
+    await assert.rejects(s.pages({ limit: 10, offset: -1 }), RangeError);
+    await s.close();
+  });
+
   t("the stage: pages the first stage cleared are counted, kept as stored, and become full when re-restored", async () => {
     const s = await open();
     const b = batch("/c/f.jsonl", 0);

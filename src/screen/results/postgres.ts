@@ -14,9 +14,9 @@ import {
   describePgError, ident, openPool, parsePgLocation, prepareSchema, transaction,
   type PgLocation, type PoolOptions, type SchemaSpec,
 } from "../../store/pg-common.js";
-import type { Batch, PageResult, ResultCounts, ResultStore, RunInfo, ScreenSummary, SiteTable } from "../types.js";
+import type { Batch, PageQuery, PageResult, ResultCounts, ResultStore, RunInfo, ScreenSummary, SiteTable } from "../types.js";
 import {
-  checkSummaryOptions, compareKeys, fromRow, fromSiteTableRow, groupReasons, histogram, reanalysisRow, RESULTS_PAGE, sortedRows, storedText,
+  checkPageQuery, checkSummaryOptions, compareKeys, fromRow, fromSiteTableRow, groupReasons, histogram, reanalysisRow, RESULTS_PAGE, sortedRows, storedText,
   toSiteTableRow, type ResultRow, type SiteTableRow,
 } from "./common.js";
 
@@ -312,6 +312,29 @@ export class PostgresResultStore implements ResultStore {
 
   siteTables(): Promise<SiteTable[]> {
     return this.run(async () => (await this.pool.query<SiteTableRow>(`SELECT * FROM ${this.s}.site_tables ORDER BY site`)).rows.map(fromSiteTableRow));
+  }
+
+  pages(query: PageQuery): Promise<{ total: number; pages: PageResult[] }> {
+    return this.run(async () => {
+      const q = checkPageQuery(query);
+      const filter = `status = 'ok' AND score IS NOT NULL AND ($1::text IS NULL OR site = $1) AND ($2::float8 IS NULL OR score >= $2) AND ($3::float8 IS NULL OR score <= $3)`;
+      const params = [q.site, q.min, q.max];
+      const c = await this.pool.connect();
+      try {
+        // The total and the window from one snapshot, as in SQLite.
+        await c.query("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
+        const total = (await c.query<{ n: string }>(`SELECT count(*) AS n FROM ${this.s}.results WHERE ${filter}`, params)).rows[0];
+        const rows = (await c.query<ResultRow>(
+          `SELECT * FROM ${this.s}.results WHERE ${filter} ORDER BY score DESC, input, record_offset LIMIT $4 OFFSET $5`, [...params, q.limit, q.offset])).rows;
+        await c.query("COMMIT");
+        return { total: Number(total.n), pages: rows.map(fromRow) };
+      } catch (e) {
+        await c.query("ROLLBACK").catch(() => {});
+        throw e;
+      } finally {
+        c.release();
+      }
+    });
   }
 
   async *results(): AsyncIterable<PageResult> {

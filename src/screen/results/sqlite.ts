@@ -12,9 +12,9 @@ import fs from "node:fs";
 import path from "node:path";
 import { InputError, UnspinError } from "../../errors.js";
 import { APPLICATION_ID as TRACE_APPLICATION_ID } from "../../store/sqlite.js";
-import type { Batch, PageResult, ResultCounts, ResultStore, RunInfo, ScreenSummary, SiteSummary, SiteTable } from "../types.js";
+import type { Batch, PageQuery, PageResult, ResultCounts, ResultStore, RunInfo, ScreenSummary, SiteSummary, SiteTable } from "../types.js";
 import {
-  checkSummaryOptions, compareKeys, fromRow, fromSiteTableRow, groupReasons, histogram, reanalysisRow, RESULTS_PAGE, sortedRows, storedText,
+  checkPageQuery, checkSummaryOptions, compareKeys, fromRow, fromSiteTableRow, groupReasons, histogram, reanalysisRow, RESULTS_PAGE, sortedRows, storedText,
   toSiteTableRow, type ResultRow, type SiteTableRow,
 } from "./common.js";
 
@@ -72,6 +72,9 @@ export interface SqliteResultOptions {
 function describe(e: unknown, file: string): Error {
   return describeSqliteError(e, file, { what: "results database", writer: "unspin screen", corrupt: "restore it from a backup or screen into a new file" });
 }
+
+/** The filters of `pages` (a null parameter is no filter). */
+const PAGE_FILTER = "status = 'ok' AND score IS NOT NULL AND (@site IS NULL OR site = @site) AND (@min IS NULL OR score >= @min) AND (@max IS NULL OR score <= @max)";
 
 export class SqliteResultStore implements ResultStore {
   readonly backend = "sqlite";
@@ -181,6 +184,8 @@ export class SqliteResultStore implements ResultStore {
       reanalyse: db.prepare(`UPDATE results SET words = @words, score = @score, spin_rate = @spin_rate, stage = @stage, spans = @spans
         WHERE input = @input AND record_offset = @record_offset AND status = 'ok'`),
       siteTables: db.prepare("SELECT * FROM site_tables ORDER BY site"),
+      pageCount: db.prepare(`SELECT count(*) FROM results WHERE ${PAGE_FILTER}`).pluck(),
+      pageWindow: db.prepare(`SELECT * FROM results WHERE ${PAGE_FILTER} ORDER BY score DESC, input, record_offset LIMIT @limit OFFSET @offset`),
       firstPage: db.prepare(`SELECT * FROM results ORDER BY input, record_offset LIMIT ${RESULTS_PAGE}`),
       nextPage: db.prepare(`SELECT * FROM results WHERE (input, record_offset) > (?, ?) ORDER BY input, record_offset LIMIT ${RESULTS_PAGE}`),
     };
@@ -312,6 +317,17 @@ export class SqliteResultStore implements ResultStore {
 
   siteTables(): Promise<SiteTable[]> {
     return this.run(() => (this.stmts.siteTables.all() as SiteTableRow[]).map(fromSiteTableRow));
+  }
+
+  pages(query: PageQuery): Promise<{ total: number; pages: PageResult[] }> {
+    return this.run(() => {
+      const q = checkPageQuery(query);
+      // One read transaction: the total and the window from the same snapshot.
+      return this.db.transaction(() => ({
+        total: this.stmts.pageCount.get(q) as number,
+        pages: (this.stmts.pageWindow.all(q) as ResultRow[]).map(fromRow),
+      })).deferred();
+    });
   }
 
   async *results(): AsyncIterable<PageResult> {

@@ -1,0 +1,68 @@
+/**
+ * `analyze` throughput on spun Brown press texts, this checkout against another one in the same
+ * process (same texts, same machine load), and whether both give byte-identical results.
+ *
+ *   node --import tsx bench/analyze-speed.ts [--against /path/to/other/checkout] [--rounds 3] [--docs 88]
+ *
+ * Texts: the Brown press sections (a–c), each spun at rate 0.2 (seed = document index) by this
+ * checkout's simulator, plus the clean originals. Each round times every engine over all texts,
+ * engines alternating, after a warm-up pass over every text (so both have warm caches: the
+ * figure is steady-state decoding, as in a long screening run). Reports the best round per engine
+ * and the JSON of every `analyze` result compared between engines.
+ * Profile one engine with: node --cpu-prof --import tsx bench/analyze-speed.ts --rounds 1
+ */
+import os from "node:os";
+import path from "node:path";
+import { pathToFileURL } from "node:url";
+import { brownDocuments } from "../src/corpus/brown.js";
+import { loadLexicon } from "../src/lexicon/files.js";
+import { spin } from "../src/spin/simulate.js";
+
+function arg(name: string): string | undefined {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? process.argv[i + 1] : undefined;
+}
+
+type Analyze = (text: string) => { stats: { words: number } };
+
+async function engineAt(root: string): Promise<Analyze> {
+  const mod = (await import(pathToFileURL(path.join(root, "src", "analyze.ts")).href)) as { analyze: (t: string) => { stats: { words: number } } };
+  return (text) => mod.analyze(text);
+}
+
+const rounds = Number(arg("rounds") ?? 3);
+const docs = brownDocuments({ categories: ["a", "b", "c"] }).slice(0, Number(arg("docs") ?? Infinity));
+const lexicon = loadLexicon();
+const spun = docs.map((d, i) => spin(d.text, { rate: 0.2, seed: i, lexicon }).text);
+const texts = [...spun, ...docs.map((d) => d.text)];
+
+const here = path.resolve(import.meta.dirname, "..");
+const roots = [here, ...(arg("against") ? [path.resolve(arg("against")!)] : [])];
+const engines = await Promise.all(roots.map(engineAt));
+console.log(`analyze speed: ${docs.length} Brown press docs spun at 0.2 + the same clean; ${os.availableParallelism()} cores, load ${os.loadavg().map((x) => x.toFixed(1)).join(" ")}`);
+
+// Warm-up pass, keeping each engine's output.
+const outputs = engines.map((analyze) => texts.map((t) => JSON.stringify(analyze(t))));
+const best = engines.map(() => ({ spun: 0, clean: 0 }));
+for (let r = 0; r < rounds; r++) {
+  engines.forEach((analyze, e) => {
+    for (const [label, set] of [["spun", spun], ["clean", texts.slice(spun.length)]] as const) {
+      let words = 0;
+      const t0 = performance.now();
+      for (const t of set) words += analyze(t).stats.words;
+      const rate = words / ((performance.now() - t0) / 1000);
+      best[e][label] = Math.max(best[e][label], rate);
+    }
+  });
+}
+roots.forEach((root, e) => {
+  console.log(`${root}: spun ${Math.round(best[e].spun)} words/s, clean ${Math.round(best[e].clean)} words/s (best of ${rounds} rounds)`);
+});
+if (engines.length > 1) {
+  let same = 0;
+  const differ: number[] = [];
+  for (let i = 0; i < texts.length; i++) (outputs[0][i] === outputs[1][i] ? same++ : differ.push(i));
+  console.log(`results identical on ${same}/${texts.length} texts${differ.length ? `; differ on ${differ.slice(0, 10).join(", ")}` : ""}`);
+  console.log(`speed-up: spun ${(best[0].spun / best[1].spun).toFixed(2)}×, clean ${(best[0].clean / best[1].clean).toFixed(2)}×`);
+  console.log(`load after: ${os.loadavg().map((x) => x.toFixed(1)).join(" ")}`);
+}
