@@ -8,6 +8,7 @@
  * it prints the share of the pages the full engine scores ≥ 0.5 that the first stage keeps (passes
  * on: goal ≥ 99 %), its AUROC against the labels, its pass rate on clean text, and its speed.
  */
+import { createHash } from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -64,11 +65,15 @@ function report(name: string, pages: Page[]): void {
   const fullAuc = auroc(spun.map(({ p }) => p.full), clean.map(({ p }) => p.full));
   const missed = fullPos.filter(({ r }) => !r.pass).map(({ p }) => p.full.toFixed(2));
   console.log(`${name}: ${pages.length} pages (${spun.length} spun)`);
-  console.log(`  full engine ≥ 0.5 kept by the first stage: ${kept} of ${fullPos.length} = ${pct(kept / (fullPos.length || 1))}  (goal ≥ 99 %)${missed.length ? `; missed pages' full scores ${missed.slice(0, 10).join(", ")}` : ""}`);
+  const share = fullPos.length ? pct(kept / fullPos.length) : "– (the full engine scores no page ≥ 0.5)";
+  console.log(`  full engine ≥ 0.5 kept by the first stage: ${kept} of ${fullPos.length} = ${share}  (goal ≥ 99 %)${missed.length ? `; missed pages' full scores ${missed.slice(0, 10).join(", ")}` : ""}`);
   console.log(`  passed to the full engine: clean ${pct(clean.filter(({ r }) => r.pass).length / (clean.length || 1))}, spun ${pct(spun.filter(({ r }) => r.pass).length / (spun.length || 1))}`);
   console.log(`  AUROC against the labels: first stage ${auc.toFixed(4)}, full engine ${fullAuc.toFixed(4)}`);
   console.log(`  speed: ${us.toFixed(0)} µs a page, ${Math.round((words / (performance.now() - t0)) * 1000).toLocaleString("en-US")} words/s (one core, ${Math.round(words / pages.length)} words a page)`);
 }
+
+/** The full engine's calibration: cached scores are those of the engine that made them. */
+const ENGINE = createHash("sha1").update(fs.readFileSync(new URL("../src/detect/calibration.json", import.meta.url))).digest("hex").slice(0, 8);
 
 /** Full-engine scores cached beside a corpus (they take minutes; the texts do not change). */
 function withFull(texts: { text: string; spun: boolean }[], cache: string | null): Page[] {
@@ -99,7 +104,7 @@ console.log(`first-stage evaluation (${os.availableParallelism()} cores, load av
     if (item.page === undefined) continue;
     texts.push({ text: item.page.text, spun: labels.get(item.page.url ?? "") ?? false });
   }
-  report("screening bench crawl (20 % of pages spun at 20–40 %)", withFull(texts, `${file}.full-scores.json`));
+  report("screening bench crawl (20 % of pages spun at 20–40 %)", withFull(texts, `${file}.full-scores-${ENGINE}.json`));
 }
 
 // 2. Brown press, held out from the tables' fit.
@@ -107,7 +112,7 @@ console.log(`first-stage evaluation (${os.availableParallelism()} cores, load av
   const docs = brownDocuments({ categories: [...PRESS_CATEGORIES] });
   const use = quick ? docs.slice(0, 30) : docs;
   const cleanTexts = use.map((d) => ({ text: d.text, spun: false }));
-  const cache = (name: string) => path.join(os.tmpdir(), `unspin-first-stage-eval-press-${use.length}-${name}.full-scores.json`);
+  const cache = (name: string) => path.join(os.tmpdir(), `unspin-first-stage-eval-press-${use.length}-${name}.full-scores-${ENGINE}.json`);
   const clean = withFull(cleanTexts, cache("clean"));
   const all: Page[] = [...clean];
   for (const rate of RATES) {

@@ -174,7 +174,7 @@ async function queue(): Promise<void> {
     // The same crawl screened locally by the same built CLI, one thread: the queue's overhead is what the queue adds to it.
     const localOut = path.join(work, "queue-local.db");
     const tl = performance.now();
-    const lr = spawnSync(process.execPath, [bin, "screen", file, "--out", localOut, "--threads", "1", "--no-learn", "--no-progress"], { encoding: "utf8" });
+    const lr = spawnSync(process.execPath, [bin, "screen", file, "--out", localOut, "--threads", "1", "--batch", "16", "--no-learn", "--no-progress"], { encoding: "utf8" });
     if (lr.status !== 0) throw new Error(lr.stderr);
     const localSecs = (performance.now() - tl) / 1000;
     const localStore = await openResultStore(localOut, { readOnly: true });
@@ -195,7 +195,7 @@ async function queue(): Promise<void> {
       await client.end();
       const dbUrl = new URL(admin.href);
       dbUrl.pathname = `/${db}`;
-      const enq = spawnSync(process.execPath, [bin, "screen", file, "--queue", dbUrl.href, "--out", dbUrl.href], { encoding: "utf8" });
+      const enq = spawnSync(process.execPath, [bin, "screen", file, "--queue", dbUrl.href, "--out", dbUrl.href, "--batch", "16"], { encoding: "utf8" });
       if (enq.status !== 0) throw new Error(enq.stderr);
       const t0 = performance.now();
       await Promise.all(Array.from({ length: workers }, () => new Promise<void>((resolve, reject) => {

@@ -31,6 +31,7 @@ export { openStore, type TraceStore } from "./store/index.js";
 export { screenLocal, type LocalOptions, type ScreenProgress } from "./screen/run.js";
 export { enqueueRun, runWorker } from "./screen/queue.js";
 export { screenPage, type ScreenEngine } from "./screen/page.js";
+export { loadFirstStage, type FirstStage, type FirstStageResult } from "./detect/first-stage.js";
 export { listScreenInputs } from "./screen/inputs.js";
 export { readRecords, planBatches } from "./screen/records.js";
 export { openResultStore } from "./screen/results/index.js";
