@@ -90,7 +90,7 @@ async function resultsBench(location: string): Promise<string[]> {
   for (const b of batches) {
     const rs: PageResult[] = Array.from({ length: 1000 }, (_, i) => ({
       input: b.input, offset: b.start + i * 1000, url: `https://site${i % 50}.example/${b.start}/${i}`, site: `site${i % 50}.example`,
-      date: "2024-05-01", title: `Page ${i}`, status: "ok", reason: null, words: 600, score: rnd(), spinRate: rnd() * 0.2,
+      date: "2024-05-01", title: `Page ${i}`, status: "ok", reason: null, words: 600, stage: "full", score: rnd(), spinRate: rnd() * 0.2,
       spans: Array.from({ length: 5 }, (_, j) => ({ start: j * 100, end: j * 100 + 8, text: "utilize", replacement: "use", confidence: 0.9, before: "x".repeat(60), after: "y".repeat(60) })),
       trace: null,
     }));

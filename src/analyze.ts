@@ -10,7 +10,7 @@ import { Channel, DEFAULT_WEIGHTS, type ChannelLexicon, type ChannelWeights } fr
 import { learnedMap, withLearned, type LearnedPair } from "./decode/learned.js";
 import { buildLattices, posMismatch, type Edge, type SentenceLattice } from "./decode/lattice.js";
 import { decodeSentence, edgeChannelScore, expectedChanges, localChoices, type Choice, type DecodedSentence } from "./decode/viterbi.js";
-import { spinProbability, type Calibration, type Evidence } from "./detect/score.js";
+import { linkClass, spinProbability, type Calibration, type Evidence, type FitChanges } from "./detect/score.js";
 import { editConfidence, defaultEditCalibration, type EditCalibration, type EditEvidence } from "./detect/confidence.js";
 import { UnspinError } from "./errors.js";
 import { applyEdits } from "./text/edits.js";
@@ -74,6 +74,8 @@ export interface AnalysisStats {
   /** The spin rate restoration used: ρ̂ weighted by the score, against a clean-text rate. */
   restoreRate: number;
   logLikelihoodRatio: number;
+  /** The changes on the rate fit's best path by link class, part of the score's evidence. */
+  fitChanges: FitChanges;
   milliseconds: number;
 }
 
@@ -228,7 +230,8 @@ export function analyze(text: string, options: AnalyzeOptions = {}): AnalysisRes
   }
   let llr = 0;
   for (let s = 0; s < lattices.length; s++) llr += narrow[s].score - asWrittenLm[s];
-  const evidence: Evidence = { words, eligible, rate: fitted, logLikelihoodRatio: llr };
+  const fitChanges = changesByLink(lattices, narrow);
+  const evidence: Evidence = { words, eligible, rate: fitted, logLikelihoodRatio: llr, fitChanges };
   const score = spinProbability(evidence, options.calibration);
 
   // 2. Restore at the rate the evidence supports: a mixture of "spun at ρ̂" and "clean"
@@ -281,6 +284,7 @@ export function analyze(text: string, options: AnalyzeOptions = {}): AnalysisRes
       spinRate: eligible > 0 ? round(fitted) : 0,
       restoreRate: round(rate),
       logLikelihoodRatio: round(llr),
+      fitChanges,
       milliseconds: round(performance.now() - t0),
     },
   };
@@ -380,6 +384,23 @@ function edgeEvidence(edge: Edge, lattice: SentenceLattice, tokens: Token[], lm:
   };
 }
 
+/** The changes on the best paths by link class, and how many distinct (original, written) pairs they are. */
+function changesByLink(lattices: SentenceLattice[], decoded: DecodedSentence[]): FitChanges {
+  const counts: FitChanges = { thesaurus: 0, function: 0, loose: 0, distinct: 0 };
+  const pairs = new Set<string>();
+  for (let s = 0; s < lattices.length; s++) {
+    for (const e of decoded[s].path) {
+      if (e.original === null) continue;
+      counts[linkClass(e.substitution?.relation)]++;
+      let written = "";
+      for (let q = e.from; q < e.to; q++) written += " " + lattices[s].edges[q][0].ids[0];
+      pairs.add(e.original + written);
+    }
+  }
+  counts.distinct = pairs.size;
+  return counts;
+}
+
 function hasAlternatives(l: SentenceLattice): boolean {
   for (const list of l.edges) if (list.length > 1) return true;
   return false;
@@ -448,8 +469,30 @@ function round(x: number): number {
 }
 
 /** Statistics and score of a text analysed in pieces (large inputs), from the pieces' results. */
+/**
+ * Results of consecutive pieces of one text combined into the result of the whole, as `check`
+ * reads a long input piece by piece: edits moved to offsets in the whole text, the score and
+ * stats computed over every piece (combineStats).
+ */
+export class PieceResults {
+  private readonly parts: AnalysisStats[] = [];
+  private offset = 0;
+
+  /** Add the next piece and its result; returns the piece's edits at offsets in the whole text. */
+  add(piece: string, result: AnalysisResult): Edit[] {
+    const at = this.offset;
+    this.parts.push(result.stats);
+    this.offset += piece.length;
+    return result.edits.map((e) => ({ ...e, start: e.start + at, end: e.end + at }));
+  }
+
+  finish(calibration?: Calibration): { score: number; stats: AnalysisStats } {
+    return combineStats(this.parts, calibration);
+  }
+}
+
 export function combineStats(parts: AnalysisStats[], calibration?: Calibration): { score: number; stats: AnalysisStats } {
-  const stats: AnalysisStats = { words: 0, sentences: 0, eligible: 0, changedWords: 0, spinRate: 0, restoreRate: 0, logLikelihoodRatio: 0, milliseconds: 0 };
+  const stats: AnalysisStats = { words: 0, sentences: 0, eligible: 0, changedWords: 0, spinRate: 0, restoreRate: 0, logLikelihoodRatio: 0, fitChanges: { thesaurus: 0, function: 0, loose: 0, distinct: 0 }, milliseconds: 0 };
   let weightedRate = 0, weightedRestore = 0;
   for (const p of parts) {
     stats.words += p.words;
@@ -457,6 +500,8 @@ export function combineStats(parts: AnalysisStats[], calibration?: Calibration):
     stats.eligible += p.eligible;
     stats.changedWords += p.changedWords;
     stats.logLikelihoodRatio += p.logLikelihoodRatio;
+    // Pairs repeated across pieces count once per piece: a slight underestimate of repeats.
+    for (const k of ["thesaurus", "function", "loose", "distinct"] as const) stats.fitChanges[k] += p.fitChanges?.[k] ?? 0;
     stats.milliseconds += p.milliseconds;
     weightedRate += p.spinRate * p.eligible;
     weightedRestore += p.restoreRate * p.eligible;

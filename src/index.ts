@@ -4,6 +4,7 @@
  *   openIndex(path)    → add(docs), trace(text), learn()      (trace)
  *   spin(text, opts)   → a simulated spinner's output with labels
  *   screenLocal(store, { paths })  → a crawl screened into a result store      (screen)
+ *   analyzeText(text)  → check on a text of any length, as `unspin serve` runs it
  */
 export {
   analyze,
@@ -34,5 +35,7 @@ export { listScreenInputs } from "./screen/inputs.js";
 export { readRecords, planBatches } from "./screen/records.js";
 export { openResultStore } from "./screen/results/index.js";
 export { renderReport } from "./screen/report.js";
+export { runReport } from "./screen/run-report.js";
+export { analyzeText, articleText, NoArticleError, type TextInput } from "./screen/one-text.js";
 export type { PageRecord, PageResult, ResultStore, ScreenSummary, Batch, ScreenInput } from "./screen/types.js";
 export { UnspinError } from "./errors.js";

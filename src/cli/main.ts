@@ -5,13 +5,14 @@
  */
 import { Command, CommanderError, InvalidArgumentError } from "commander";
 import { readFileSync, statSync } from "node:fs";
-import { analyze, combineStats, type AnalysisResult, type AnalysisStats, type AnalyzeOptions, type Edit } from "../analyze.js";
+import { analyze, PieceResults, type AnalysisResult, type AnalyzeOptions, type Edit } from "../analyze.js";
 import { loadModel } from "../model/index.js";
 import { readText, readTextPieces } from "../text/input.js";
 import { EXIT, InputError, UnspinError } from "../errors.js";
 import { renderBody, renderCheck, renderHeader, styleFor } from "./report.js";
 import { registerTraceCommands } from "./trace-commands.js";
 import { registerScreenCommands } from "./screen-commands.js";
+import { registerServeCommand } from "./serve-command.js";
 import { learnedPairs, collect } from "./learned.js";
 
 const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string };
@@ -69,18 +70,15 @@ async function run(mode: "check" | "restore", file: string, flags: EngineFlags):
     process.stderr.write(`\runspin: ${mb(done)} MB${total > 0 ? ` of ${mb(total)} MB` : ""} analysed`);
   };
   let bytesDone = 0;
-  const stats: AnalysisStats[] = [];
+  const pieces = new PieceResults();
   const edits: Edit[] = [];
-  let offset = 0;
   if (flags.json) await write(out, '{"restored":"');
   const handle = async (piece: string) => {
     const r: AnalysisResult = analyze(piece, options);
-    stats.push(r.stats);
-    for (const e of r.edits) edits.push({ ...e, start: e.start + offset, end: e.end + offset });
+    edits.push(...pieces.add(piece, r));
     if (flags.json) await write(out, JSON.stringify(r.restored).slice(1, -1));
     else if (mode === "restore") await write(out, r.restored);
     else await write(out, renderBody(piece, r.edits, style));
-    offset += piece.length;
     bytesDone += Buffer.byteLength(piece);
     progress(bytesDone);
   };
@@ -88,7 +86,7 @@ async function run(mode: "check" | "restore", file: string, flags: EngineFlags):
   await handle(second.value as string);
   for (let next = await iterator.next(); !next.done; next = await iterator.next()) await handle(next.value);
   if (process.stderr.isTTY === true) process.stderr.write("\n");
-  const { score, stats: combined } = combineStats(stats, options.calibration);
+  const { score, stats: combined } = pieces.finish(options.calibration);
   if (flags.json) {
     await write(out, `","score":${score},"edits":${JSON.stringify(edits)},"stats":${JSON.stringify(combined)}}\n`);
   } else if (mode === "check") {
@@ -156,6 +154,7 @@ export function buildProgram(): Command {
 
   registerTraceCommands(program);
   registerScreenCommands(program);
+  registerServeCommand(program);
   return program;
 }
 

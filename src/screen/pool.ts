@@ -16,6 +16,7 @@ import { UnspinError } from "../errors.js";
 import { readLexiconShared } from "../lexicon/files.js";
 import { readModelShared } from "../model/index.js";
 import { DEFAULT_RECORD_TIMEOUT_MS } from "./defaults.js";
+import type { TextJob } from "./one-text.js";
 import type { RecordStart } from "./records.js";
 import type { Batch, PageResult, ScreenInput } from "./types.js";
 
@@ -23,6 +24,8 @@ import type { Batch, PageResult, ScreenInput } from "./types.js";
 export interface PoolOptions {
   /** A record still being read or screened after this long is stored as a problem. */
   recordTimeoutMs?: number;
+  /** Text jobs (`runText`) that may wait for a thread; more are refused with PoolBusyError. Default: no limit. */
+  maxWaiting?: number;
 }
 
 export interface WorkerInit {
@@ -32,20 +35,26 @@ export interface WorkerInit {
   sources?: string;
   /** Learned channel tables (`--channel`). */
   channel?: string[];
+  /** Analyse every page fully (`--full`): no first stage. */
+  full?: boolean;
 }
+
+/** A batch to screen, or (`unspin serve`) one text job. */
+type JobRequest =
+  | {
+    job?: undefined;
+    input: ScreenInput;
+    batch: Batch;
+    /** Records (by cursor) to store as problems with this reason, unread: they ran out of time. */
+    skip?: [number, string][];
+  }
+  | { job: TextJob; input?: undefined; batch?: undefined; skip?: undefined };
+export type WorkerRequest = JobRequest & { id: number };
 
 /** What a thread starts with: the options, and the model (`lm` or the shipped one) and lexicon bytes shared by all threads. */
 export interface WorkerData extends WorkerInit {
   modelBytes: SharedArrayBuffer;
   lexiconBytes: SharedArrayBuffer;
-}
-
-export interface WorkerRequest {
-  id: number;
-  input: ScreenInput;
-  batch: Batch;
-  /** Records (by cursor) to store as problems with this reason, unread: they ran out of time. */
-  skip?: [number, string][];
 }
 
 /** A record a thread has started: where it is (`cursor`, as in RecordStart) and what to call it. */
@@ -57,7 +66,11 @@ export interface WorkerReply {
   /** The thread has started this record of the batch. */
   record?: RecordStart;
   results?: PageResult[];
+  /** A text job's result. */
+  value?: unknown;
   error?: string;
+  /** The user error's class name (NotEnglishError, …), so that a server can answer by kind. */
+  errorName?: string;
   /** The error is a user-facing one (bad index, …), not a bug. */
   userError?: boolean;
   /** A user error's exit code (EXIT in errors.ts). */
@@ -65,9 +78,27 @@ export interface WorkerReply {
 }
 
 interface Job {
-  req: Omit<WorkerRequest, "id">;
-  resolve: (r: PageResult[]) => void;
+  req: JobRequest;
+  resolve: (r: never) => void;
   reject: (e: Error) => void;
+  /** A text job's time limit, ms, counted from when a thread takes it. */
+  timeoutMs?: number;
+}
+
+/** A text job refused because `maxWaiting` jobs already wait (a server answers 429). */
+export class PoolBusyError extends UnspinError {
+  constructor(waiting: number) {
+    super(`the server is busy: ${waiting} requests are already waiting; try again shortly`);
+    this.name = "PoolBusyError";
+  }
+}
+
+/** A text job that ran past its time limit (a server answers 503); its thread was replaced. */
+export class PoolTimeoutError extends UnspinError {
+  constructor(ms: number) {
+    super(`the request took longer than the server's limit of ${seconds(ms)}`);
+    this.name = "PoolTimeoutError";
+  }
 }
 
 interface Slot {
@@ -95,9 +126,11 @@ export class ScreenPool {
   /** Threads started to replace terminated ones, not yet ready. */
   private starting = 0;
   private readonly recordTimeoutMs: number;
+  private readonly maxWaiting: number;
 
   private constructor(readonly size: number, private readonly init: WorkerData, opts: PoolOptions) {
     this.recordTimeoutMs = opts.recordTimeoutMs ?? DEFAULT_RECORD_TIMEOUT_MS;
+    this.maxWaiting = opts.maxWaiting ?? Infinity;
   }
 
   /** Start `threads` workers (default: one per core) and wait until each has loaded its engine. */
@@ -143,8 +176,8 @@ export class ScreenPool {
         }
         clearTimeout(job.timer);
         slot.busy = null;
-        if (m.error !== undefined) job.reject(m.userError ? new UnspinError(m.error, m.exitCode) : new Error(m.error));
-        else job.resolve(m.results ?? []);
+        if (m.error !== undefined) job.reject(m.userError ? userError(m) : new Error(m.error));
+        else job.resolve((job.req.job !== undefined ? m.value : m.results ?? []) as never);
         this.pump();
       });
       worker.on("error", (e) => {
@@ -157,7 +190,10 @@ export class ScreenPool {
         this.slots = this.slots.filter((s) => s !== slot);
         if (slot.retired) return;
         if (!ready) reject(new Error(`screening worker exited during start-up (code ${code})`));
-        else if (slot.busy !== null) slot.busy.reject(new Error(`screening worker exited (code ${code})`));
+        else if (slot.busy !== null) {
+          clearTimeout(slot.busy.timer);
+          slot.busy.reject(new Error(`screening worker exited (code ${code})`));
+        }
         this.failIfNoThreads();
       });
     });
@@ -173,14 +209,28 @@ export class ScreenPool {
    */
   private timeOut(slot: Slot, record: RecordStart): void {
     const job = slot.busy;
-    if (job === null || this.closed) return;
+    if (job === null || this.closed || job.req.job !== undefined) return;
+    this.replace(slot);
+    const reason = `took longer than ${seconds(this.recordTimeoutMs)} to read and screen (the per-record time limit)`;
+    const skip: [number, string][] = [...(job.req.skip ?? []), [record.cursor, reason]];
+    this.waiting.unshift({ req: { ...job.req, skip }, resolve: job.resolve, reject: job.reject });
+    this.pump();
+  }
+
+  /** A text job ran past its time limit: it fails, and its thread (stopped mid-job) is replaced. */
+  private textTimeOut(slot: Slot, id: number, ms: number): void {
+    const job = slot.busy;
+    if (job === null || job.id !== id || this.closed) return;
+    this.replace(slot);
+    job.reject(new PoolTimeoutError(ms));
+  }
+
+  /** Terminate a busy thread (synchronous work cannot be interrupted any other way) and start another. */
+  private replace(slot: Slot): void {
     slot.busy = null;
     slot.retired = true;
     this.slots = this.slots.filter((s) => s !== slot);
     void slot.worker.terminate();
-    const reason = `took longer than ${seconds(this.recordTimeoutMs)} to read and screen (the per-record time limit)`;
-    const skip: [number, string][] = [...(job.req.skip ?? []), [record.cursor, reason]];
-    this.waiting.unshift({ req: { ...job.req, skip }, resolve: job.resolve, reject: job.reject });
     this.starting++;
     this.spawn(this.init).then(
       () => {
@@ -191,7 +241,6 @@ export class ScreenPool {
         if (this.slots.length === 0) for (const w of this.waiting.splice(0)) w.reject(e);
       },
     );
-    this.pump();
   }
 
   /** Screen a batch on the next free thread. */
@@ -203,9 +252,29 @@ export class ScreenPool {
     });
   }
 
+  /**
+   * Run one text job (`unspin serve`) on the next free thread. Refused at once when `maxWaiting`
+   * jobs already wait. With `timeoutMs`, a job that runs longer fails with PoolTimeoutError and
+   * its thread is replaced, so that a runaway text cannot hold it. (Waiting is bounded by the
+   * queue: at most maxWaiting jobs ahead, each at most timeoutMs.)
+   */
+  runText<T>(job: TextJob, opts: { timeoutMs?: number } = {}): Promise<T> {
+    if (this.closed) return Promise.reject(new Error("pool is closed"));
+    if (this.waiting.length >= this.maxWaiting && this.idle === 0) return Promise.reject(new PoolBusyError(this.waiting.length));
+    return new Promise<T>((resolve, reject) => {
+      this.waiting.push({ req: { job }, resolve: resolve as (r: never) => void, reject, timeoutMs: opts.timeoutMs });
+      this.pump();
+    });
+  }
+
   /** Threads with no batch. */
   get idle(): number {
     return this.slots.filter((s) => s.busy === null).length;
+  }
+
+  /** Jobs running and jobs waiting for a thread. */
+  get load(): { running: number; waiting: number } {
+    return { running: this.slots.length - this.idle, waiting: this.waiting.length };
   }
 
   private pump(): void {
@@ -215,7 +284,9 @@ export class ScreenPool {
       const next = this.waiting.shift()!;
       const id = this.nextId++;
       slot.busy = { ...next, id };
-      slot.worker.postMessage({ id, ...next.req } satisfies WorkerRequest);
+      const ms = next.timeoutMs;
+      if (ms !== undefined) slot.busy.timer = setTimeout(() => this.textTimeOut(slot, id, ms), ms);
+      slot.worker.postMessage({ id, ...next.req } as WorkerRequest);
     }
   }
 
@@ -225,6 +296,13 @@ export class ScreenPool {
     await Promise.all(this.slots.map((s) => s.worker.terminate()));
     this.slots = [];
   }
+}
+
+/** A worker's user error as the class the server tells apart (by name; the message is the worker's). */
+function userError(m: WorkerReply): UnspinError {
+  const e = new UnspinError(m.error!, m.exitCode);
+  if (m.errorName !== undefined) e.name = m.errorName;
+  return e;
 }
 
 function seconds(ms: number): string {

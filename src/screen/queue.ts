@@ -98,6 +98,8 @@ export interface WorkerOptions {
   /** Learned channel tables (`--channel`). */
   channel?: string[];
   threads?: number;
+  /** Analyse every page fully (`worker --full`), as a run enqueued with `screen --full` asks anyway. */
+  full?: boolean;
   /** Per-record time limit (`--record-timeout`); DEFAULT_RECORD_TIMEOUT_MS when absent. */
   recordTimeoutMs?: number;
   /** Return once every planned batch of the run is done. */
@@ -116,10 +118,13 @@ export async function runWorker(store: ResultStore, queueUrl: string, opts: Work
   if (opts.lm !== undefined) init.lm = opts.lm;
   if (opts.channel !== undefined) init.channel = opts.channel;
   if (run.sources !== null) init.sources = run.sources;
+  if (opts.full || run.full) init.full = true;
   const threads = opts.threads ?? defaultThreads();
   const pool = await ScreenPool.start(init, threads, { recordTimeoutMs: opts.recordTimeoutMs });
   const boss = await startBoss(queueUrl, { supervise: true, maintenanceIntervalSeconds: 5 });
   let batches = 0, pages = 0;
+  /** Ask now whether the run is done (set once the wait below has started). */
+  let checkSoon = () => {};
   try {
     if ((await boss.getQueue(QUEUE_NAME)) === null) throw new InputError(`the queue at ${redactUrl(queueUrl)} has no screening jobs: enqueue with "unspin screen <inputs...> --queue URL"`);
     const handler = async ([job]: PgBoss.Job<BatchJob>[]) => {
@@ -129,21 +134,35 @@ export async function runWorker(store: ResultStore, queueUrl: string, opts: Work
       batches++;
       pages += results.length;
       opts.onBatch?.(batch, results.length);
+      // Every thread idle: the queue may be empty; with exitWhenIdle, find out now rather than at the next tick.
+      if (pool.idle === threads) checkSoon();
     };
-    // One subscription per thread: each takes one job at a time.
+    // Two subscriptions per thread, each taking one job at a time: a thread finds its next batch
+    // waiting when it finishes one (as local runs keep two batches per thread in flight), rather
+    // than idling while the results are written and the next job is fetched.
     const workOptions = { batchSize: 1, pollingIntervalSeconds: opts.pollingIntervalSeconds ?? 0.5 };
-    for (let i = 0; i < threads; i++) await boss.work<BatchJob>(QUEUE_NAME, workOptions, handler);
+    for (let i = 0; i < 2 * threads; i++) await boss.work<BatchJob>(QUEUE_NAME, workOptions, handler);
     await new Promise<void>((resolve) => {
+      let timer: NodeJS.Timeout | undefined;
+      let checking = false;
       const check = async () => {
+        clearTimeout(timer);
         if (opts.signal?.aborted) return resolve();
-        if (opts.exitWhenIdle) {
-          const c = await store.counts(run.spunThreshold);
-          const latest = await store.getRun();
-          if (latest?.planned && c.batchesDone >= c.batchesTotal) return resolve();
+        if (checking) return;
+        checking = true;
+        try {
+          if (opts.exitWhenIdle) {
+            const b = await store.batchProgress();
+            const latest = await store.getRun();
+            if (latest?.planned && b.done >= b.total) return resolve();
+          }
+        } finally {
+          checking = false;
         }
-        // counts() scans the results: often enough to stop promptly, rarely enough to cost nothing.
-        setTimeout(check, 5000);
+        // A count over the batches table (one row per batch, not per page): cheap at any size.
+        timer = setTimeout(check, 5000);
       };
+      if (opts.exitWhenIdle) checkSoon = () => void check();
       opts.signal?.addEventListener("abort", () => resolve(), { once: true });
       void check();
     });

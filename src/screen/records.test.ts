@@ -194,7 +194,7 @@ test("plain WARC: offsets are the records' byte offsets; batches partition it", 
   for (const n of [1, 3, 4, 50]) await checkPartition(input, n, items);
 });
 
-test("whole-file gzip WARC (one member): detected; addresses are decompressed offsets; batches still partition it", async () => {
+test("whole-file gzip WARC (one member): detected; addresses are decompressed offsets; planned as one batch", async () => {
   const dir = tmp();
   const { records, pages } = await crawlRecords(12);
   const plain = Buffer.concat(records);
@@ -205,10 +205,15 @@ test("whole-file gzip WARC (one member): detected; addresses are decompressed of
   const items = await collect(input);
   assert.deepEqual(items.map((i) => i.page?.url), pages.map((p) => p.url));
   for (const it of items) assert.match(plain.subarray(it.page!.offset, it.page!.offset + 10).toString("latin1"), /^WARC\/1\.0/);
-  const batches = await checkPartition(input, 5, items);
-  assert.equal(batches.length, 3);
-  // A late batch read alone (decompressing from the start, skipping to it).
-  const last = await collect(input, { start: batches[2].start, end: batches[2].end });
+  // One batch whatever the batch size: a later batch would decompress everything before it.
+  const batches: Batch[] = [];
+  for await (const b of planBatches(input, 5)) batches.push(b);
+  assert.equal(batches.length, 1);
+  assert.equal(batches[0].records, items.length);
+  assert.equal(batches[0].bytes, input.size);
+  assert.deepEqual((await collect(input, { start: batches[0].start, end: batches[0].end })).map(addr), items.map(addr));
+  // A range late in the file still reads alone (decompressing from the start, skipping to it).
+  const last = await collect(input, { start: items[10].page!.offset, end: Infinity });
   assert.deepEqual(last.map((i) => i.page!.url), pages.slice(10).map((p) => p.url));
 });
 
@@ -390,6 +395,50 @@ test("damaged WARC, gzip per record: corrupt member, broken header, multi-record
   for (const n of [1, 2, 4]) await checkPartition(input, n, items);
 });
 
+test("plain WARC: a Content-Length running past the end of the file is one problem, and the records after it are read", async () => {
+  const dir = tmp();
+  const good = (i: number) => response(`http://d.example/${i}`, { "Content-Type": "text/html; charset=utf-8" }, page(i));
+  const parts: Buffer[] = [];
+  for (let i = 0; i < 50; i++) {
+    if (i === 25) {
+      const block = httpBlock({ "Content-Type": "text/html" }, page(i));
+      parts.push(rawRecord({ "WARC-Type": "response", "WARC-Target-URI": `http://d.example/${i}` }, block, String(10_000_000)));
+    } else parts.push(good(i));
+  }
+  const file = path.join(dir, "overrun.warc");
+  fs.writeFileSync(file, Buffer.concat(parts));
+  const input = await inputOf(file);
+  const items = await collect(input);
+  assert.equal(items.length, 50, "every record accounted for");
+  assert.equal(items.filter((i) => i.page).length, 49);
+  const bad = items.find((i) => i.problem)!.problem!;
+  assert.equal(bad.url, "http://d.example/25");
+  assert.match(bad.reason, /Content-Length \(10000000 bytes\) runs past the end of the file/);
+  for (const n of [1, 7, 50]) await checkPartition(input, n, items);
+});
+
+test("gzip per record: corrupt members in a row are each one problem, so the counts add up to the records", async () => {
+  const dir = tmp();
+  const corrupted = (b: Buffer) => {
+    const c = Buffer.from(b);
+    for (let k = 40; k < 80; k++) c[k] ^= 0x5a;
+    return c;
+  };
+  const members: Buffer[] = [];
+  for (let i = 0; i < 50; i++) {
+    const m = gz(response(`http://e.example/${i}`, { "Content-Type": "text/html; charset=utf-8" }, page(i)));
+    members.push(i === 20 || i === 21 || i === 22 || i === 40 ? corrupted(m) : m);
+  }
+  const file = path.join(dir, "corrupt-run.warc.gz");
+  fs.writeFileSync(file, Buffer.concat(members));
+  const input = await inputOf(file);
+  const items = await collect(input);
+  assert.equal(items.filter((i) => i.page).length, 46);
+  assert.deepEqual(items.filter((i) => i.problem).map((i) => i.problem!.reason), Array(4).fill("corrupt gzip data"));
+  assert.equal(items.length, 50, "pages and problems add up to the members");
+  for (const n of [1, 3, 50]) await checkPartition(input, n, items);
+});
+
 test("truncated and broken whole-file gzip: a problem, then the input ends cleanly", async () => {
   const dir = tmp();
   const { records } = await crawlRecords(8);
@@ -401,7 +450,11 @@ test("truncated and broken whole-file gzip: a problem, then the input ends clean
   assert.ok(items.length >= 2);
   assert.ok(items.slice(0, -1).every((i) => i.page), items.map(summary).join("; "));
   assert.match(items.at(-1)!.problem!.reason, /^truncated/);
-  await checkPartition(input, 2, items);
+  const planned: Batch[] = [];
+  for await (const b of planBatches(input, 2)) planned.push(b);
+  assert.equal(planned.length, 1, "a whole-file gzip is one batch");
+  assert.equal(planned[0].records, items.length);
+  assert.deepEqual((await collect(input, { start: planned[0].start, end: planned[0].end })).map(addr), items.map(addr));
 });
 
 // ---------------------------------------------------------------------------------------------

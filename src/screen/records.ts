@@ -96,7 +96,7 @@ export interface PlanOptions {
  */
 export async function* planBatches(input: ScreenInput, recordsPerBatch: number, opts: PlanOptions = {}): AsyncGenerator<Batch> {
   if (!Number.isInteger(recordsPerBatch) || recordsPerBatch < 1) throw new RangeError(`recordsPerBatch must be a positive integer, got ${recordsPerBatch}`);
-  const total = { end: 0, raw: 0 };
+  const total: AddressTotals = { end: 0, raw: 0 };
   let cur: { start: number; raw: number; records: number } | null = null;
   let first = true;
   let reported = 0;
@@ -105,7 +105,9 @@ export async function* planBatches(input: ScreenInput, recordsPerBatch: number, 
       reported = it.raw;
       opts.onBytes(it.raw);
     }
-    if (cur && cur.records === recordsPerBatch) {
+    // A WARC gzipped as one stream has no point to start reading from but its beginning, so a
+    // batch late in it would decompress everything before it: such a file is one batch.
+    if (cur && cur.records === recordsPerBatch && total.layout !== "whole") {
       yield { input: input.input, start: cur.start, end: it.offset, bytes: it.raw - cur.raw, records: cur.records };
       cur = null;
     }
@@ -123,11 +125,21 @@ export async function* planBatches(input: ScreenInput, recordsPerBatch: number, 
  * The address of every record (page or problem) the reader would yield, with `raw`: input bytes
  * before it. Sets `total` at the end: the end of the address space and the input's bytes.
  */
-async function* recordAddresses(input: ScreenInput, total: { end: number; raw: number }): AsyncGenerator<{ offset: number; raw: number }> {
+interface AddressTotals {
+  end: number;
+  raw: number;
+  /** A WARC's layout, known before its first record. */
+  layout?: WarcPass["layout"];
+}
+
+async function* recordAddresses(input: ScreenInput, total: AddressTotals): AsyncGenerator<{ offset: number; raw: number }> {
   switch (input.format) {
     case "warc": {
       const pass: Partial<WarcPass> = {};
-      for await (const f of warcFrames(input.input, { start: 0, end: Infinity, payload: false, limit: Infinity }, pass)) yield { offset: f.offset, raw: f.raw };
+      for await (const f of warcFrames(input.input, { start: 0, end: Infinity, payload: false, limit: Infinity }, pass)) {
+        total.layout = pass.layout;
+        yield { offset: f.offset, raw: f.raw };
+      }
       total.end = pass.end ?? 0;
       total.raw = pass.raw ?? 0;
       return;
@@ -353,11 +365,6 @@ async function* jsonlItems(file: string, start: number, end: number, limit: numb
       if (offset >= end) return;
       const at: At = { input: file, offset, url: null, date: null };
       if (l.blank) continue;
-      const skipped = begin({ cursor: offset, input: file, offset, url: null });
-      if (skipped !== undefined) {
-        yield skipped;
-        continue;
-      }
       if (l.bytes === null) {
         yield problem(at, sizeProblem(l.length, limit));
         continue;
@@ -380,6 +387,13 @@ async function* jsonlItems(file: string, start: number, end: number, limit: numb
       });
       if (!doc) {
         yield problem({ ...at, url: urlOf(s) }, reason);
+        continue;
+      }
+      // Started once parsed (bounded work: the line is under the size limit), so that a record
+      // that runs out of time is stored under its URL.
+      const skipped = begin({ cursor: offset, input: file, offset, url: doc.url ?? null });
+      if (skipped !== undefined) {
+        yield skipped;
         continue;
       }
       yield { page: { ...at, url: doc.url ?? null, date: normalizeDate(doc.date), title: doc.title ?? null, text: doc.text } };

@@ -82,6 +82,7 @@ function sampleSummary(o: SampleOptions): ScreenSummary {
       date: `2026-11-${String((i % 28) + 1).padStart(2, "0")}T10:00:00Z`,
       title: `Story ${i + 1}: ${words(r, 6)}`,
       status: "ok",
+      stage: "full",
       reason: null,
       words: 600 + i,
       score: 0.999 - i * 0.004,
@@ -105,6 +106,7 @@ function sampleSummary(o: SampleOptions): ScreenSummary {
       problems: Math.round(o.pages * 0.012),
       spun: Math.round(o.pages * 0.023),
       traced: Math.round(o.pages * 0.004),
+      fast: Math.round(o.pages * 0.8),
       batchesDone: o.partial ? 412 : 1000,
       batchesTotal: 1000,
       bytesDone: o.partial ? 41_200_000_000 : 100_000_000_000,
@@ -140,6 +142,7 @@ function plantHostile(s: ScreenSummary): void {
   p.trace = { docId: 1, extId: null, url: "data:text/html,<script>window.__pwned=7</script>", title: h.img, score: 0.9, kind: h.svg };
   s.worst[1].url = `https://example.org/a?q="><script>window.__pwned=8</script>`;
   s.worst[1].title = h.separators;
+  s.worst[2].title = "Story " + h.bidi;
   s.problemReasons.push({ reason: h.comment, count: 3 }, { reason: h.attr, count: 2 });
 }
 
@@ -166,7 +169,7 @@ function sampleTables(summary: ScreenSummary, pairs = 14, hostile = false): Site
 
 const EMPTY: ScreenSummary = {
   run: null,
-  counts: { pages: 0, problems: 0, spun: 0, traced: 0, batchesDone: 0, batchesTotal: 0, bytesDone: 0, bytesTotal: 0 },
+  counts: { pages: 0, problems: 0, spun: 0, traced: 0, fast: 0, batchesDone: 0, batchesTotal: 0, bytesDone: 0, bytesTotal: 0 },
   histogram: [],
   sites: [],
   worst: [],
@@ -233,6 +236,9 @@ test("renderReport: self-contained, strict CSP, deterministic, data block matche
   }
   assert.ok(!html.includes(`href="${HOSTILE_URL}`) && !html.includes('href="data:text'), "only http(s) links");
   for (const m of html.matchAll(/<a [^>]*>/g)) assert.match(m[0], /href="https?:\/\/[^"]*" rel="noopener noreferrer"/);
+  // A title's direction override is shown, not obeyed, as in sites and URLs.
+  assert.ok(html.includes('<div class="title">Story abc[U+202E]dcba.example</div>'));
+  for (const m of html.matchAll(/<div class="title">([^<]*)<\/div>/g)) assert.ok(!m[1].includes("\u202E"), "no title obeys a direction override");
 });
 
 test("renderReport: a 1M-page summary (50 sites, 100 pages with 20 spans) stays a few hundred KB", (t) => {

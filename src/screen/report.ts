@@ -110,6 +110,22 @@ export function chartData(summary: ScreenSummary): ReportChartData {
   };
 }
 
+/**
+ * The report's Content-Security-Policy (its meta tag; a server sends it as a header too): no
+ * fetch of any kind, and only the report's own script and style, by hash.
+ */
+export function reportContentSecurityPolicy(): string {
+  const { js, css } = uplotAssets();
+  return [
+    "default-src 'none'",
+    `script-src ${sha256(js)} ${sha256(REPORT_CLIENT_JS)}`,
+    `style-src ${sha256(`${css}\n${REPORT_CSS}`)}`,
+    "img-src data:",
+    "base-uri 'none'",
+    "form-action 'none'",
+  ].join("; ");
+}
+
 /** A complete HTML document reporting on a screening run. */
 export function renderReport(summary: ScreenSummary, opts: ReportOptions = {}): string {
   const { js: uplotJs, css: uplotCss } = uplotAssets();
@@ -118,14 +134,7 @@ export function renderReport(summary: ScreenSummary, opts: ReportOptions = {}): 
   const data = chartData(summary);
 
   const style = `${uplotCss}\n${REPORT_CSS}`;
-  const csp = [
-    "default-src 'none'",
-    `script-src ${sha256(uplotJs)} ${sha256(REPORT_CLIENT_JS)}`,
-    `style-src ${sha256(style)}`,
-    "img-src data:",
-    "base-uri 'none'",
-    "form-action 'none'",
-  ].join("; ");
+  const csp = reportContentSecurityPolicy();
 
   return [
     "<!DOCTYPE html>",
@@ -202,6 +211,7 @@ function renderFigures(summary: ScreenSummary): string {
   return [
     `<section id="figures" aria-label="Headline figures"><dl class="figures">`,
     figure("Pages screened", fmtInt(c.pages), `analysed, of ${fmtInt(records)} records read`),
+    figure("Cleared by the first stage", fmtShare(c.fast, c.pages), c.fast > 0 ? `${fmtInt(c.fast)} pages read as clean without the full analysis` : run?.full ? "every page analysed in full (--full)" : "every page analysed in full"),
     figure("Problems", fmtInt(c.problems), records > 0 ? `${pct(c.problems / records)} of records, not analysed` : "records not analysed"),
     figure("Spun", fmtShare(c.spun, c.pages), `${fmtInt(c.spun)} pages${threshold}`),
     traced,

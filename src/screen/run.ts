@@ -32,6 +32,8 @@ export interface RunSettings {
   sources?: string | null;
   recordsPerBatch?: number;
   spunThreshold?: number;
+  /** Analyse every page fully, no first stage (`--full`); a resumed run keeps what it started with unless this says true. */
+  full?: boolean;
   /** Continue the run stored in the results. */
   resume?: boolean;
 }
@@ -41,6 +43,10 @@ export async function startRun(store: ResultStore, s: RunSettings): Promise<RunI
   const stored = await store.getRun();
   if (s.resume) {
     if (stored === null) throw new InputError(`${store.location} holds no screening run to resume; start one with "unspin screen <inputs...> --out ${store.location}"`);
+    if (s.full && !stored.full) {
+      stored.full = true;
+      await store.setRun(stored);
+    }
     return stored;
   }
   if (stored !== null) {
@@ -54,6 +60,7 @@ export async function startRun(store: ResultStore, s: RunSettings): Promise<RunI
     sources: s.sources ?? null,
     spunThreshold: s.spunThreshold ?? DEFAULT_SPUN_THRESHOLD,
     recordsPerBatch: s.recordsPerBatch ?? DEFAULT_RECORDS_PER_BATCH,
+    ...(s.full ? { full: true } : {}),
     planned: false,
     started: new Date().toISOString(),
     unspinVersion: version,
@@ -129,6 +136,7 @@ export async function screenLocal(store: ResultStore, opts: LocalOptions): Promi
   if (opts.lm !== undefined) init.lm = opts.lm;
   if (opts.channel !== undefined) init.channel = opts.channel;
   if (run.sources !== null) init.sources = run.sources;
+  if (run.full) init.full = true;
   const threads = opts.threads ?? defaultThreads();
   const pool = await ScreenPool.start(init, threads, { recordTimeoutMs: opts.recordTimeoutMs });
   const t0 = performance.now();
@@ -157,6 +165,7 @@ export async function screenLocal(store: ResultStore, opts: LocalOptions): Promi
       if (r.status !== "ok") counts.problems++;
       else {
         counts.pages++;
+        if (r.stage === "fast") counts.fast++;
         if (r.score !== null && r.score >= run.spunThreshold) counts.spun++;
         if (r.trace !== null) counts.traced++;
       }

@@ -34,6 +34,13 @@ export { DEFAULT_LEARN_MIN_PAGES };
  * learned from 100 pages restores about as much as from 1,000), and learning time grows with pages.
  */
 export const LEARN_MAX_PAGES = 1000;
+/**
+ * A site needs this share of its pages passed on by the first stage (analysed in full) to be
+ * learned from. The learner writes no table that fewer than half the pages bear out, and the first
+ * stage passes on nearly every spun page: a site it cleared mostly is clean or too mixed, and
+ * reading all its pages again would cost what the first stage saved.
+ */
+export const LEARN_MIN_FULL_SHARE = 0.5;
 
 export interface SiteLearningOptions {
   /** Sites with fewer analysed pages are left as they are. Default DEFAULT_LEARN_MIN_PAGES. */
@@ -88,8 +95,16 @@ export async function learnSiteTables(store: ResultStore, opts: SiteLearningOpti
   const userPairs = combineTables((opts.channel ?? []).map(readChannelTable));
   let index: TraceIndex | undefined;
   try {
-    for (const { site } of todo) {
+    for (const { site, pages, full } of todo) {
       if (opts.signal?.aborted) break;
+      if (full < LEARN_MIN_FULL_SHARE * pages) {
+        const reason = `the pages do not read as spun: the first stage cleared ${pages - full} of ${pages} pages as clean`;
+        const table: SiteTable = { site, pairs: [], reason, pages: 0, restored: 0, created: new Date().toISOString() };
+        await store.putSiteTable(table, []);
+        summary.learned++;
+        opts.onSite?.({ site, pages: 0, pairs: 0, restored: 0, reason, done: summary.learned, total: todo.length });
+        continue;
+      }
       const results = await store.siteResults(site);
       const tally = { pages: 0, problems: 0 };
       // 1. The site's pages, and the substitutions of its traced ones.

@@ -106,7 +106,13 @@ export interface PageResult extends RecordAddress {
   status: "ok" | "problem";
   reason: string | null;
   words: number;
-  /** Calibrated P(spun); null for problems. */
+  /**
+   * Which analysis gave the score: "full", the engine (`analyze`, as `unspin check`); "fast", the
+   * first-stage detector cleared the page (its score is then the first stage's estimate, below
+   * its pass threshold, and there are no spans); null for problems.
+   */
+  stage: "fast" | "full" | null;
+  /** Calibrated P(spun) ("full"), or the first stage's estimate ("fast"); null for problems. */
   score: number | null;
   spinRate: number | null;
   /** The most confident spans, at most MAX_SPANS, by confidence. */
@@ -126,6 +132,8 @@ export interface RunInfo {
   /** Pages scoring at least this count as spun in summaries. */
   spunThreshold: number;
   recordsPerBatch: number;
+  /** Every page analysed by the full engine (`--full`); absent or false: the first stage clears obvious clean pages. */
+  full?: boolean;
   /** Set when every input has been planned into batches. */
   planned: boolean;
   started: string;
@@ -137,6 +145,8 @@ export interface ResultCounts {
   problems: number;
   spun: number;
   traced: number;
+  /** Pages the first stage cleared (stage "fast"), among `pages`. */
+  fast: number;
   batchesDone: number;
   batchesTotal: number;
   /** Sum of `bytes` over done batches / over all planned batches: progress by bytes. */
@@ -185,6 +195,18 @@ export interface SiteTable {
   created: string;
 }
 
+/** Filters and window of `ResultStore.pages`. */
+export interface PageQuery {
+  /** Only this site's pages. */
+  site?: string;
+  /** Only pages scoring at least / at most this. */
+  minScore?: number;
+  maxScore?: number;
+  /** At most this many pages (1 to 1000), after skipping `offset`. */
+  limit: number;
+  offset: number;
+}
+
 /**
  * Where screening results live. SQLite (one machine) and PostgreSQL (many) implement it and
  * pass the same contract tests. `completeBatch` is atomic and idempotent: a retried batch
@@ -207,19 +229,29 @@ export interface ResultStore {
    */
   completeBatch(batch: Batch, results: PageResult[]): Promise<{ written: number; skipped: number }>;
   counts(spunThreshold: number): Promise<ResultCounts>;
+  /** Batches done and planned: the cheap progress check (no scan of the results). */
+  batchProgress(): Promise<{ done: number; total: number }>;
   summary(opts: { spunThreshold: number; bins?: number; maxSites?: number; maxPages?: number }): Promise<ScreenSummary>;
-  /** Sites with at least `minPages` analysed pages, by pages descending, then name. */
-  sitesWithPages(minPages: number): Promise<{ site: string; pages: number }[]>;
+  /**
+   * Sites with at least `minPages` analysed pages, by pages descending, then name; `full`: how
+   * many of them the full engine analysed (the rest the first stage cleared).
+   */
+  sitesWithPages(minPages: number): Promise<{ site: string; pages: number; full: number }[]>;
   /** The analysed ("ok") results of one site, in (input, offset) order. */
   siteResults(site: string): Promise<PageResult[]>;
   /**
    * In one transaction: store (or replace) the site's table and replace the analysis of the
-   * given results (words, score, spinRate, spans; keyed by (input, offset); results not stored
+   * given results (words, score, spinRate, spans, stage; keyed by (input, offset); results not stored
    * are ignored). A site's table and its re-restored pages commit together or not at all.
    */
   putSiteTable(table: SiteTable, results: PageResult[]): Promise<{ updated: number }>;
   /** Every stored site table, by site. */
   siteTables(): Promise<SiteTable[]>;
+  /**
+   * One page of the analysed ("ok") results that match the filters, highest score first (then
+   * input and offset), with how many match in all: what a viewer of a run pages through.
+   */
+  pages(query: PageQuery): Promise<{ total: number; pages: PageResult[] }>;
   /** Every result in (input, offset) order, for export and tests. */
   results(): AsyncIterable<PageResult>;
   close(): Promise<void>;

@@ -15,8 +15,8 @@
  *   the compressed file, and a reader starts at any member;
  * - gzip, one member holding many records (a WARC gzipped as a whole, detected from the file's
  *   first member): no member boundary to start at, so addresses are offsets in the
- *   decompressed stream and every read decompresses from the start and skips to its range —
- *   correct, but a batch late in such a file costs a pass over all before it.
+ *   decompressed stream and every read decompresses from the start and skips to its range;
+ *   the planner makes such a file one batch (records.ts), so it is decompressed once.
  *
  * Damage: a record whose header cannot be parsed is one problem, then the reader resynchronises
  * on the next "WARC/" line (plain, whole-file gzip) or the next gzip member (per-record gzip),

@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { readText, readTextPieces, InputError, cutPoint, firstInvalidUtf8 } from "./input.js";
+import { readText, readTextPieces, InputError, cutPoint, firstInvalidUtf8, splitPieces } from "./input.js";
 
 const dir = mkdtempSync(join(tmpdir(), "unspin-input-"));
 
@@ -60,4 +60,20 @@ test("a single line with no boundary is still cut, never inside a surrogate pair
   const text = "😀".repeat(50_000);
   const cut = cutPoint(text, 1001);
   assert.ok(cut % 2 === 0);
+});
+
+test("splitPieces cuts a text in memory where readTextPieces cuts the same text read from a file", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "unspin-pieces-"));
+  const paragraph = (k: number) => `Paragraph ${k}. ${"Some words of text, and then a sentence end. ".repeat(1 + (k % 7))}\n${k % 3 === 0 ? "\n" : ""}`;
+  const text = Array.from({ length: 400 }, (_, k) => paragraph(k)).join("");
+  const file = join(dir, "t.txt");
+  writeFileSync(file, text);
+  for (const size of [1000, 4096, 20_000, text.length]) {
+    const read: string[] = [];
+    for await (const p of readTextPieces(file, size)) read.push(p);
+    const split = splitPieces(text, size);
+    assert.deepEqual(split, read, `piece size ${size}`);
+    assert.equal(split.join(""), text);
+  }
+  assert.deepEqual(splitPieces(""), [""]);
 });

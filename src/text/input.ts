@@ -145,6 +145,19 @@ export async function readText(path: string): Promise<string> {
   return out;
 }
 
+/** A text in the pieces `readTextPieces` would read it in (pieces of at least `pieceSize`, cut at natural boundaries). */
+export function splitPieces(text: string, pieceSize = PIECE_SIZE): string[] {
+  const pieces: string[] = [];
+  let rest = text;
+  while (rest.length > pieceSize * 2) {
+    const cut = cutPoint(rest, pieceSize);
+    pieces.push(rest.slice(0, cut));
+    rest = rest.slice(cut);
+  }
+  if (rest.length > 0 || pieces.length === 0) pieces.push(rest);
+  return pieces;
+}
+
 /** Where to cut a long text near `size`: after a blank line, else a line break, a sentence end, a space. */
 export function cutPoint(text: string, size: number): number {
   const window = text.slice(size, size * 2);

@@ -2,7 +2,7 @@
  * What the result store back ends share: the row form of a PageResult, summary assembly,
  * and the string rules both back ends apply so that they return the same values.
  */
-import type { PageResult, ScreenSpan, SiteTable, TraceMatch } from "../types.js";
+import type { PageQuery, PageResult, ScreenSpan, SiteTable, TraceMatch } from "../types.js";
 
 export const DEFAULT_BINS = 20;
 export const DEFAULT_MAX_SITES = 50;
@@ -35,6 +35,7 @@ export interface ResultRow {
   words: number;
   score: number | null;
   spin_rate: number | null;
+  stage: string | null;
   /** JSON text (SQLite) or parsed JSON (PostgreSQL json columns). */
   spans: string | ScreenSpan[];
   trace: string | TraceMatch | null;
@@ -53,6 +54,7 @@ export function toRow(r: PageResult): ResultRow {
     words: r.words,
     score: r.score,
     spin_rate: r.spinRate,
+    stage: r.stage,
     spans: JSON.stringify(r.spans ?? []),
     trace: r.trace ? JSON.stringify(r.trace) : null,
   };
@@ -69,6 +71,7 @@ export function fromRow(r: ResultRow): PageResult {
     status: r.status as PageResult["status"],
     reason: r.reason,
     words: r.words,
+    stage: r.stage as PageResult["stage"],
     score: r.score,
     spinRate: r.spin_rate,
     spans: typeof r.spans === "string" ? JSON.parse(r.spans) : r.spans,
@@ -138,6 +141,17 @@ export function fromSiteTableRow(r: SiteTableRow): SiteTable {
 }
 
 /** The columns a re-restoration replaces, keyed by (input, offset). */
-export function reanalysisRow(r: PageResult): { input: string; record_offset: number; words: number; score: number | null; spin_rate: number | null; spans: string } {
-  return { input: storedText(r.input), record_offset: r.offset, words: r.words, score: r.score, spin_rate: r.spinRate, spans: JSON.stringify(r.spans ?? []) };
+export function reanalysisRow(r: PageResult): { input: string; record_offset: number; words: number; score: number | null; spin_rate: number | null; stage: string | null; spans: string } {
+  return { input: storedText(r.input), record_offset: r.offset, words: r.words, score: r.score, spin_rate: r.spinRate, stage: r.stage, spans: JSON.stringify(r.spans ?? []) };
+}
+
+/** Most pages one `pages` call returns. */
+export const MAX_PAGE_LIMIT = 1000;
+
+/** A page query checked, with the filters as the statements bind them (null: no filter). */
+export function checkPageQuery(q: PageQuery): { site: string | null; min: number | null; max: number | null; limit: number; offset: number } {
+  if (!Number.isInteger(q.limit) || q.limit < 1 || q.limit > MAX_PAGE_LIMIT) throw new RangeError(`pages limit must be a whole number from 1 to ${MAX_PAGE_LIMIT} (got ${q.limit})`);
+  if (!Number.isInteger(q.offset) || q.offset < 0) throw new RangeError(`pages offset must be a whole number from 0 (got ${q.offset})`);
+  for (const v of [q.minScore, q.maxScore]) if (v !== undefined && !Number.isFinite(v)) throw new RangeError(`pages score bounds must be numbers (got ${v})`);
+  return { site: q.site === undefined ? null : storedText(q.site), min: q.minScore ?? null, max: q.maxScore ?? null, limit: q.limit, offset: q.offset };
 }

@@ -27,13 +27,13 @@ export function span(text: string, confidence = 0.8): ScreenSpan {
 export function page(input: string, offset: number, more: Partial<PageResult> = {}): PageResult {
   return {
     input, offset, url: `https://example.com/${offset}`, site: "example.com", date: "2024-01-02", title: `Page ${offset}`,
-    status: "ok", reason: null, words: 250, score: 0.25, spinRate: 0.01, spans: [span("utilize")], trace: null, ...more,
+    status: "ok", stage: "full", reason: null, words: 250, score: 0.25, spinRate: 0.01, spans: [span("utilize")], trace: null, ...more,
   };
 }
 
 export function problem(input: string, offset: number, reason: string, site: string | null = null): PageResult {
   return {
-    input, offset, url: null, site, date: null, title: null, status: "problem", reason,
+    input, offset, url: null, site, date: null, title: null, status: "problem", stage: null, reason,
     words: 0, score: null, spinRate: null, spans: [], trace: null,
   };
 }
@@ -60,7 +60,7 @@ export function resultStoreContract(name: string, open: () => Promise<ResultStor
     const s = await open();
     assert.equal(await s.getRun(), null);
     assert.deepEqual(await s.pendingBatches(), []);
-    assert.deepEqual(await s.counts(0.5), { pages: 0, problems: 0, spun: 0, traced: 0, batchesDone: 0, batchesTotal: 0, bytesDone: 0, bytesTotal: 0 });
+    assert.deepEqual(await s.counts(0.5), { pages: 0, problems: 0, spun: 0, traced: 0, fast: 0, batchesDone: 0, batchesTotal: 0, bytesDone: 0, bytesTotal: 0 });
     assert.deepEqual(await collect(s), []);
     assert.equal(await s.isDone({ input: "x", start: 0 }), false);
     const sum = await s.summary({ spunThreshold: 0.5, bins: 2 });
@@ -109,7 +109,8 @@ export function resultStoreContract(name: string, open: () => Promise<ResultStor
     assert.equal(await s.isDone(b2), false);
     assert.deepEqual(await s.pendingBatches(), [b2]);
     const c = await s.counts(0.5);
-    assert.deepEqual(c, { pages: 2, problems: 0, spun: 0, traced: 0, batchesDone: 1, batchesTotal: 2, bytesDone: 5000, bytesTotal: 9000 });
+    assert.deepEqual(c, { pages: 2, problems: 0, spun: 0, traced: 0, fast: 0, batchesDone: 1, batchesTotal: 2, bytesDone: 5000, bytesTotal: 9000 });
+    assert.deepEqual(await s.batchProgress(), { done: 1, total: 2 });
     assert.deepEqual(await collect(s), [page("/c/a.warc", 0), page("/c/a.warc", 1200)]);
     // An empty batch (no records started in it) is done too.
     assert.deepEqual(await s.completeBatch(b2, []), { written: 0, skipped: 0 });
@@ -135,7 +136,7 @@ export function resultStoreContract(name: string, open: () => Promise<ResultStor
     const all = await collect(s);
     assert.equal(all.length, 4);
     assert.equal(all[0].score, 0.9, "the first write stands");
-    assert.deepEqual(await s.counts(0.5), { pages: 3, problems: 1, spun: 1, traced: 0, batchesDone: 1, batchesTotal: 1, bytesDone: 100_000, bytesTotal: 100_000 });
+    assert.deepEqual(await s.counts(0.5), { pages: 3, problems: 1, spun: 1, traced: 0, fast: 0, batchesDone: 1, batchesTotal: 1, bytesDone: 100_000, bytesTotal: 100_000 });
     // The same key twice within one call: one row.
     const b2 = batch("dup", 0);
     assert.deepEqual(await s.completeBatch(b2, [page("dup", 5), page("dup", 5, { title: "second" })]), { written: 1, skipped: 1 });
@@ -185,7 +186,7 @@ export function resultStoreContract(name: string, open: () => Promise<ResultStor
     ]);
     const sum = await s.summary({ spunThreshold: 0.5, bins: 4, maxSites: 10, maxPages: 3 });
     assert.deepEqual(sum.run, RUN);
-    assert.deepEqual(sum.counts, { pages: 7, problems: 5, spun: 4, traced: 2, batchesDone: 2, batchesTotal: 3, bytesDone: 400, bytesTotal: 600 });
+    assert.deepEqual(sum.counts, { pages: 7, problems: 5, spun: 4, traced: 2, fast: 0, batchesDone: 2, batchesTotal: 3, bytesDone: 400, bytesTotal: 600 });
     assert.deepEqual(sum.histogram, [
       { from: 0, to: 0.25, count: 2 }, { from: 0.25, to: 0.5, count: 1 }, { from: 0.5, to: 0.75, count: 2 }, { from: 0.75, to: 1, count: 2 },
     ]);
@@ -282,8 +283,8 @@ export function resultStoreContract(name: string, open: () => Promise<ResultStor
     const traced = { docId: 3, extId: "d3", url: null, title: "Source", score: 0.9, kind: "spun" };
     spunSite[1] = { ...spunSite[1], trace: traced };
     await s.completeBatch(b, [...spunSite, ...other, problem("/c/s.jsonl", 700, "invalid UTF-8", "spun.example")]);
-    assert.deepEqual(await s.sitesWithPages(2), [{ site: "spun.example", pages: 5 }, { site: "clean.example", pages: 2 }]);
-    assert.deepEqual(await s.sitesWithPages(3), [{ site: "spun.example", pages: 5 }], "problems are not pages");
+    assert.deepEqual(await s.sitesWithPages(2), [{ site: "spun.example", pages: 5, full: 5 }, { site: "clean.example", pages: 2, full: 2 }]);
+    assert.deepEqual(await s.sitesWithPages(3), [{ site: "spun.example", pages: 5, full: 5 }], "problems are not pages");
     assert.deepEqual(await s.siteResults("spun.example"), spunSite);
     assert.deepEqual(await s.siteResults("nobody.example"), []);
     assert.deepEqual(await s.siteTables(), []);
@@ -320,6 +321,51 @@ export function resultStoreContract(name: string, open: () => Promise<ResultStor
     assert.deepEqual(await ro.siteTables(), [empty, table]);
     await assert.rejects(ro.putSiteTable(table, []), (e: Error) => e instanceof UnspinError && /read-only/.test(e.message));
     await ro.close();
+    await s.close();
+  });
+
+  t("pages: analysed pages by score, filtered by site and score, a window of them with the total", async () => {
+    const s = await open();
+    const b = batch("p", 0, 9000, 9000, 8);
+    const scores = [0.9, 0.1, 0.5, 0.7, 0.5, 0.3];
+    const results = [
+      ...scores.map((score, k) => page("p", k * 100, { score, site: k % 2 === 0 ? "even.example" : "odd.example" })),
+      problem("p", 700, "no article text", "even.example"),
+      page("p", 800, { score: null, site: "even.example" }),
+    ];
+    await s.completeBatch(b, results);
+    const all = await s.pages({ limit: 100, offset: 0 });
+    assert.equal(all.total, 6, "problems and unscored pages are not listed");
+    assert.deepEqual(all.pages.map((p) => p.offset), [0, 300, 200, 400, 500, 100], "score descending, then offset");
+    assert.deepEqual(all.pages[0], results[0], "whole results, spans included");
+    const window = await s.pages({ limit: 2, offset: 2 });
+    assert.deepEqual({ total: window.total, offsets: window.pages.map((p) => p.offset) }, { total: 6, offsets: [200, 400] });
+    const even = await s.pages({ site: "even.example", minScore: 0.5, limit: 10, offset: 0 });
+    assert.deepEqual({ total: even.total, offsets: even.pages.map((p) => p.offset) }, { total: 3, offsets: [0, 200, 400] });
+    const band = await s.pages({ minScore: 0.3, maxScore: 0.5, limit: 10, offset: 0 });
+    assert.deepEqual(band.pages.map((p) => p.offset), [200, 400, 500], "bounds are inclusive");
+    assert.deepEqual(await s.pages({ site: "nowhere.example", limit: 10, offset: 0 }), { total: 0, pages: [] });
+    assert.deepEqual((await s.pages({ limit: 10, offset: 50 })).pages, []);
+    await assert.rejects(s.pages({ limit: 0, offset: 0 }), RangeError);
+    await assert.rejects(s.pages({ limit: 10, offset: -1 }), RangeError);
+    await s.close();
+  });
+
+  t("the stage: pages the first stage cleared are counted, kept as stored, and become full when re-restored", async () => {
+    const s = await open();
+    const b = batch("/c/f.jsonl", 0);
+    const fast = (offset: number) => page("/c/f.jsonl", offset, { site: "mixed.example", stage: "fast", score: 0.02, spinRate: null, spans: [] });
+    const stored = [fast(0), fast(100), fast(200), page("/c/f.jsonl", 300, { site: "mixed.example", score: 0.9 }), problem("/c/f.jsonl", 400, "no article text", "mixed.example")];
+    await s.completeBatch(b, stored);
+    const c = await s.counts(0.5);
+    assert.deepEqual([c.pages, c.fast, c.spun, c.problems], [4, 3, 1, 1]);
+    assert.deepEqual(await collect(s), stored);
+    assert.deepEqual(await s.sitesWithPages(1), [{ site: "mixed.example", pages: 4, full: 1 }]);
+    const redone = { ...fast(100), stage: "full" as const, score: 0.7, spinRate: 0.05, spans: [span("stated")] };
+    await s.putSiteTable({ site: "mixed.example", pairs: [], reason: null, pages: 4, restored: 1, created: "2026-12-07T12:00:00.000Z" }, [redone]);
+    assert.deepEqual((await s.siteResults("mixed.example"))[1], redone);
+    assert.equal((await s.counts(0.5)).fast, 2);
+    await assert.rejects(s.completeBatch(batch("/c/g.jsonl", 0), [page("/c/g.jsonl", 0, { stage: "quick" as PageResult["stage"] })]));
     await s.close();
   });
 

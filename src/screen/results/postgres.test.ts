@@ -4,7 +4,7 @@ import pg from "pg";
 import { UnspinError } from "../../errors.js";
 import { openStore } from "../../store/index.js";
 import { pgTestServer } from "../../store/pg-test.js";
-import { batch, collect, page, resultStoreContract } from "./contract.js";
+import { batch, collect, page, problem, resultStoreContract } from "./contract.js";
 import { openResultStore } from "./index.js";
 import { PG_RESULTS_SCHEMA_VERSION } from "./postgres.js";
 
@@ -66,7 +66,7 @@ t("clear errors: unreachable server, missing store, newer schema, bad schema nam
   await (await openResultStore(url, { create: true })).close();
   const schema = new URL(url).searchParams.get("schema");
   await sql(url, `UPDATE ${schema}.store SET schema_version = ${PG_RESULTS_SCHEMA_VERSION + 1}`);
-  await assert.rejects(openResultStore(url), is(/newer unspin \(schema 3, this one reads up to 2\)/));
+  await assert.rejects(openResultStore(url), is(/newer unspin \(schema 4, this one reads up to 3\)/));
   await assert.rejects(openResultStore(`${await database()}?schema=bad-name;drop`), is(/use letters, digits and _/));
   await assert.rejects(openResultStore("postgres://u:secret@127.0.0.1:1/x", { connectTimeoutMs: 2000 }),
     (e: Error) => !e.message.includes("secret"));
@@ -94,6 +94,21 @@ t("workers on four connections completing overlapping batches store each result 
   await Promise.all(stores.map((s) => s.close()));
 });
 
+t("a version 2 store (before the stage) is migrated on open: its pages were analysed in full", async () => {
+  const url = await fresh();
+  const s = await openResultStore(url, { create: true });
+  await s.completeBatch(batch("in", 0), [page("in", 0), problem("in", 10, "no article text")]);
+  await s.close();
+  const schema = new URL(url).searchParams.get("schema");
+  await sql(url, `ALTER TABLE ${schema}.results DROP COLUMN stage; UPDATE ${schema}.store SET schema_version = 2`);
+  await assert.rejects(openResultStore(url, { readOnly: true }), is(/needs a schema upgrade \(v2 → v3\) but is open read-only/));
+  const m = await openResultStore(url);
+  assert.deepEqual(await collect(m), [page("in", 0), problem("in", 10, "no article text")]);
+  assert.equal((await m.counts(0.5)).fast, 0);
+  await m.close();
+  assert.deepEqual(await sql(url, `SELECT schema_version FROM ${schema}.store`), [{ schema_version: PG_RESULTS_SCHEMA_VERSION }]);
+});
+
 t("a version 1 store (before site tables) is migrated on open, its results kept", async () => {
   const url = await fresh();
   const s = await openResultStore(url, { create: true });
@@ -101,9 +116,9 @@ t("a version 1 store (before site tables) is migrated on open, its results kept"
   await s.close();
   // Back to what version 1 wrote: no site_tables, schema_version 1.
   const schema = new URL(url).searchParams.get("schema");
-  await sql(url, `DROP TABLE ${schema}.site_tables; UPDATE ${schema}.store SET schema_version = 1`);
+  await sql(url, `DROP TABLE ${schema}.site_tables; ALTER TABLE ${schema}.results DROP COLUMN stage; UPDATE ${schema}.store SET schema_version = 1`);
   const ro = openResultStore(url, { readOnly: true });
-  await assert.rejects(ro, is(/needs a schema upgrade \(v1 → v2\) but is open read-only/));
+  await assert.rejects(ro, is(/needs a schema upgrade \(v1 → v3\) but is open read-only/));
   const m = await openResultStore(url);
   assert.deepEqual(await collect(m), [page("in", 0)]);
   assert.deepEqual(await m.siteTables(), []);

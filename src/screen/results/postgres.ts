@@ -14,13 +14,13 @@ import {
   describePgError, ident, openPool, parsePgLocation, prepareSchema, transaction,
   type PgLocation, type PoolOptions, type SchemaSpec,
 } from "../../store/pg-common.js";
-import type { Batch, PageResult, ResultCounts, ResultStore, RunInfo, ScreenSummary, SiteTable } from "../types.js";
+import type { Batch, PageQuery, PageResult, ResultCounts, ResultStore, RunInfo, ScreenSummary, SiteTable } from "../types.js";
 import {
-  checkSummaryOptions, compareKeys, fromRow, fromSiteTableRow, groupReasons, histogram, reanalysisRow, RESULTS_PAGE, sortedRows, storedText,
+  checkPageQuery, checkSummaryOptions, compareKeys, fromRow, fromSiteTableRow, groupReasons, histogram, reanalysisRow, RESULTS_PAGE, sortedRows, storedText,
   toSiteTableRow, type ResultRow, type SiteTableRow,
 } from "./common.js";
 
-export const PG_RESULTS_SCHEMA_VERSION = 2;
+export const PG_RESULTS_SCHEMA_VERSION = 3;
 export const PG_RESULTS_DEFAULT_SCHEMA = "unspin_results";
 /** Rows per INSERT statement inside a batch's transaction (a few MB of JSON at most). */
 const ROWS_PER_INSERT = 1000;
@@ -56,6 +56,13 @@ const MIGRATIONS: SchemaSpec["migrations"] = [
         site text COLLATE "C" PRIMARY KEY, pairs text NOT NULL, reason text,
         pages integer NOT NULL, restored integer NOT NULL, created text NOT NULL
       );
+    `);
+  },
+  // v3: which analysis scored a page: the first stage ("fast") or the full engine; every page before was "full".
+  async (c, s) => {
+    await c.query(`
+      ALTER TABLE ${s}.results ADD COLUMN stage text CHECK (stage IN ('fast', 'full'));
+      UPDATE ${s}.results SET stage = 'full' WHERE status = 'ok';
     `);
   },
 ];
@@ -178,10 +185,10 @@ export class PostgresResultStore implements ResultStore {
           // their JSON text, cast to json only by the INSERT.
           const json = JSON.stringify(rows.slice(k, k + ROWS_PER_INSERT).map((r, n) => ({ ...r, n })));
           const res = await c.query(
-            `INSERT INTO ${this.s}.results (input, record_offset, url, site, date, title, status, reason, words, score, spin_rate, spans, trace)
-             SELECT input, record_offset, url, site, date, title, status, reason, words, score, spin_rate, spans::json, trace::json
+            `INSERT INTO ${this.s}.results (input, record_offset, url, site, date, title, status, reason, words, score, spin_rate, stage, spans, trace)
+             SELECT input, record_offset, url, site, date, title, status, reason, words, score, spin_rate, stage, spans::json, trace::json
                FROM json_to_recordset($1::json) AS t(input text, record_offset int8, url text, site text, date text,
-                    title text, status text, reason text, words int4, score float8, spin_rate float8, spans text, trace text, n int8)
+                    title text, status text, reason text, words int4, score float8, spin_rate float8, stage text, spans text, trace text, n int8)
               ORDER BY n
              ON CONFLICT (input, record_offset) DO NOTHING`,
             [json]);
@@ -200,17 +207,25 @@ export class PostgresResultStore implements ResultStore {
     return this.run(() => this.countsWith(this.pool, spunThreshold));
   }
 
+  batchProgress(): Promise<{ done: number; total: number }> {
+    return this.run(async () => {
+      const b = (await this.pool.query<Record<string, string>>(`SELECT count(*) FILTER (WHERE done_at IS NOT NULL) AS done, count(*) AS total FROM ${this.s}.batches`)).rows[0];
+      return { done: Number(b.done), total: Number(b.total) };
+    });
+  }
+
   private async countsWith(c: pg.Pool | pg.PoolClient, spunThreshold: number): Promise<ResultCounts> {
     const r = (await c.query<Record<string, string>>(`
       SELECT count(*) FILTER (WHERE status = 'ok') AS pages, count(*) FILTER (WHERE status = 'problem') AS problems,
-             count(*) FILTER (WHERE status = 'ok' AND score >= $1) AS spun, count(*) FILTER (WHERE trace IS NOT NULL) AS traced
+             count(*) FILTER (WHERE status = 'ok' AND score >= $1) AS spun, count(*) FILTER (WHERE trace IS NOT NULL) AS traced,
+             count(*) FILTER (WHERE status = 'ok' AND stage = 'fast') AS fast
         FROM ${this.s}.results`, [spunThreshold])).rows[0];
     const b = (await c.query<Record<string, string>>(`
       SELECT count(*) FILTER (WHERE done_at IS NOT NULL) AS done, count(*) AS total,
              coalesce(sum(bytes) FILTER (WHERE done_at IS NOT NULL), 0) AS bytes_done, coalesce(sum(bytes), 0) AS bytes_total
         FROM ${this.s}.batches`)).rows[0];
     return {
-      pages: Number(r.pages), problems: Number(r.problems), spun: Number(r.spun), traced: Number(r.traced),
+      pages: Number(r.pages), problems: Number(r.problems), spun: Number(r.spun), traced: Number(r.traced), fast: Number(r.fast),
       batchesDone: Number(b.done), batchesTotal: Number(b.total), bytesDone: Number(b.bytes_done), bytesTotal: Number(b.bytes_total),
     };
   }
@@ -255,12 +270,12 @@ export class PostgresResultStore implements ResultStore {
     });
   }
 
-  sitesWithPages(minPages: number): Promise<{ site: string; pages: number }[]> {
+  sitesWithPages(minPages: number): Promise<{ site: string; pages: number; full: number }[]> {
     return this.run(async () => {
-      const r = await this.pool.query<{ site: string; pages: string }>(
-        `SELECT site, count(*) AS pages FROM ${this.s}.results WHERE status = 'ok' AND site IS NOT NULL
+      const r = await this.pool.query<{ site: string; pages: string; full: string }>(
+        `SELECT site, count(*) AS pages, count(*) FILTER (WHERE stage = 'full') AS "full" FROM ${this.s}.results WHERE status = 'ok' AND site IS NOT NULL
           GROUP BY site HAVING count(*) >= $1 ORDER BY count(*) DESC, site`, [minPages]);
-      return r.rows.map((x) => ({ site: x.site, pages: Number(x.pages) }));
+      return r.rows.map((x) => ({ site: x.site, pages: Number(x.pages), full: Number(x.full) }));
     });
   }
 
@@ -278,8 +293,8 @@ export class PostgresResultStore implements ResultStore {
         let updated = 0;
         for (let k = 0; k < rows.length; k += ROWS_PER_INSERT) {
           const res = await c.query(
-            `UPDATE ${this.s}.results AS r SET words = t.words, score = t.score, spin_rate = t.spin_rate, spans = t.spans::json
-               FROM json_to_recordset($1::json) AS t(input text, record_offset int8, words int4, score float8, spin_rate float8, spans text)
+            `UPDATE ${this.s}.results AS r SET words = t.words, score = t.score, spin_rate = t.spin_rate, stage = t.stage, spans = t.spans::json
+               FROM json_to_recordset($1::json) AS t(input text, record_offset int8, words int4, score float8, spin_rate float8, stage text, spans text)
               WHERE r.input = t.input AND r.record_offset = t.record_offset AND r.status = 'ok'`,
             [JSON.stringify(rows.slice(k, k + ROWS_PER_INSERT))]);
           updated += res.rowCount ?? 0;
@@ -297,6 +312,29 @@ export class PostgresResultStore implements ResultStore {
 
   siteTables(): Promise<SiteTable[]> {
     return this.run(async () => (await this.pool.query<SiteTableRow>(`SELECT * FROM ${this.s}.site_tables ORDER BY site`)).rows.map(fromSiteTableRow));
+  }
+
+  pages(query: PageQuery): Promise<{ total: number; pages: PageResult[] }> {
+    return this.run(async () => {
+      const q = checkPageQuery(query);
+      const filter = `status = 'ok' AND score IS NOT NULL AND ($1::text IS NULL OR site = $1) AND ($2::float8 IS NULL OR score >= $2) AND ($3::float8 IS NULL OR score <= $3)`;
+      const params = [q.site, q.min, q.max];
+      const c = await this.pool.connect();
+      try {
+        // The total and the window from one snapshot, as in SQLite.
+        await c.query("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
+        const total = (await c.query<{ n: string }>(`SELECT count(*) AS n FROM ${this.s}.results WHERE ${filter}`, params)).rows[0];
+        const rows = (await c.query<ResultRow>(
+          `SELECT * FROM ${this.s}.results WHERE ${filter} ORDER BY score DESC, input, record_offset LIMIT $4 OFFSET $5`, [...params, q.limit, q.offset])).rows;
+        await c.query("COMMIT");
+        return { total: Number(total.n), pages: rows.map(fromRow) };
+      } catch (e) {
+        await c.query("ROLLBACK").catch(() => {});
+        throw e;
+      } finally {
+        c.release();
+      }
+    });
   }
 
   async *results(): AsyncIterable<PageResult> {

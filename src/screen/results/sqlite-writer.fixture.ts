@@ -15,7 +15,7 @@ for (let k = 0; ; k++) {
   await store.addBatches([batch]);
   const results = Array.from({ length: n }, (_, i) => ({
     input, offset: start + i * 100, url: `https://site${i % 7}.example/${k}/${i}`, site: `site${i % 7}.example`,
-    date: null, title: `page ${k}.${i}`, status: "ok" as const, reason: null, words: 300, score: (i % 10) / 10,
+    date: null, title: `page ${k}.${i}`, status: "ok" as const, stage: "full" as const, reason: null, words: 300, score: (i % 10) / 10,
     spinRate: 0.02, spans: [{ start: 0, end: 4, text: "x".repeat(200), replacement: "y", confidence: 0.5, before: "b", after: "a" }],
     trace: null,
   }));

@@ -9,7 +9,7 @@ import Database from "better-sqlite3";
 import { UnspinError } from "../../errors.js";
 import { openStore } from "../../store/index.js";
 import { SqliteStore } from "../../store/sqlite.js";
-import { batch, collect, page, resultStoreContract } from "./contract.js";
+import { batch, collect, page, problem, resultStoreContract } from "./contract.js";
 import { openResultStore } from "./index.js";
 import { RESULTS_APPLICATION_ID, RESULTS_SCHEMA_VERSION, SqliteResultStore } from "./sqlite.js";
 
@@ -62,7 +62,7 @@ test("sqlite results: clear errors for missing, not SQLite, another program's, n
   const n = new Database(newer);
   n.pragma(`user_version = ${RESULTS_SCHEMA_VERSION + 1}`);
   n.close();
-  await assert.rejects(openResultStore(newer), is(/newer unspin \(schema 3, this one reads up to 2\)/));
+  await assert.rejects(openResultStore(newer), is(/newer unspin \(schema 4, this one reads up to 3\)/));
   const locked = path.join(dir, "locked.db");
   await (await openResultStore(locked, { create: true })).close();
   const holder = new Database(locked);
@@ -118,6 +118,24 @@ test("sqlite results: a writer killed with SIGKILL mid-run leaves every done bat
   await s.close();
 });
 
+test("sqlite results: a version 2 database (before the stage) is migrated on open: its pages were analysed in full", async () => {
+  const file = path.join(tmp(), "v2.db");
+  const s = await openResultStore(file, { create: true });
+  await s.completeBatch(batch("in", 0), [page("in", 0), problem("in", 10, "no article text")]);
+  await s.close();
+  // Back to what version 2 wrote: no stage column, user_version 2.
+  const db = new Database(file);
+  db.exec("ALTER TABLE results DROP COLUMN stage");
+  db.pragma("user_version = 2");
+  db.close();
+  await assert.rejects(openResultStore(file, { readOnly: true }), (e: Error) => e instanceof UnspinError && /needs a schema upgrade \(v2 → v3\) but is open read-only/.test(e.message));
+  const m = await openResultStore(file);
+  assert.deepEqual(await collect(m), [page("in", 0), problem("in", 10, "no article text")]);
+  assert.equal((await m.counts(0.5)).fast, 0);
+  await m.close();
+  assert.equal(new Database(file, { readonly: true }).pragma("user_version", { simple: true }), RESULTS_SCHEMA_VERSION);
+});
+
 test("sqlite results: a version 1 database (before site tables) is migrated on open, its results kept", async () => {
   const file = path.join(tmp(), "v1.db");
   const s = await openResultStore(file, { create: true });
@@ -125,10 +143,10 @@ test("sqlite results: a version 1 database (before site tables) is migrated on o
   await s.close();
   // Back to what version 1 wrote: no site_tables, user_version 1.
   const db = new Database(file);
-  db.exec("DROP TABLE site_tables");
+  db.exec("DROP TABLE site_tables; ALTER TABLE results DROP COLUMN stage");
   db.pragma("user_version = 1");
   db.close();
-  await assert.rejects(openResultStore(file, { readOnly: true }), (e: Error) => e instanceof UnspinError && /needs a schema upgrade \(v1 → v2\) but is open read-only/.test(e.message));
+  await assert.rejects(openResultStore(file, { readOnly: true }), (e: Error) => e instanceof UnspinError && /needs a schema upgrade \(v1 → v3\) but is open read-only/.test(e.message));
   const m = await openResultStore(file);
   assert.deepEqual(await collect(m), [page("in", 0)]);
   assert.deepEqual(await m.siteTables(), []);

@@ -12,15 +12,15 @@ import fs from "node:fs";
 import path from "node:path";
 import { InputError, UnspinError } from "../../errors.js";
 import { APPLICATION_ID as TRACE_APPLICATION_ID } from "../../store/sqlite.js";
-import type { Batch, PageResult, ResultCounts, ResultStore, RunInfo, ScreenSummary, SiteSummary, SiteTable } from "../types.js";
+import type { Batch, PageQuery, PageResult, ResultCounts, ResultStore, RunInfo, ScreenSummary, SiteSummary, SiteTable } from "../types.js";
 import {
-  checkSummaryOptions, compareKeys, fromRow, fromSiteTableRow, groupReasons, histogram, reanalysisRow, RESULTS_PAGE, sortedRows, storedText,
+  checkPageQuery, checkSummaryOptions, compareKeys, fromRow, fromSiteTableRow, groupReasons, histogram, reanalysisRow, RESULTS_PAGE, sortedRows, storedText,
   toSiteTableRow, type ResultRow, type SiteTableRow,
 } from "./common.js";
 
 /** "UNSR" */
 export const RESULTS_APPLICATION_ID = 0x554e5352;
-export const RESULTS_SCHEMA_VERSION = 2;
+export const RESULTS_SCHEMA_VERSION = 3;
 
 const MIGRATIONS: ((db: Database.Database) => void)[] = [
   (db) => {
@@ -53,6 +53,13 @@ const MIGRATIONS: ((db: Database.Database) => void)[] = [
       ) WITHOUT ROWID;
     `);
   },
+  // v3: which analysis scored a page: the first stage ("fast") or the full engine; every page before was "full".
+  (db) => {
+    db.exec(`
+      ALTER TABLE results ADD COLUMN stage TEXT CHECK (stage IN ('fast', 'full'));
+      UPDATE results SET stage = 'full' WHERE status = 'ok';
+    `);
+  },
 ];
 
 export interface SqliteResultOptions {
@@ -65,6 +72,9 @@ export interface SqliteResultOptions {
 function describe(e: unknown, file: string): Error {
   return describeSqliteError(e, file, { what: "results database", writer: "unspin screen", corrupt: "restore it from a backup or screen into a new file" });
 }
+
+/** The filters of `pages` (a null parameter is no filter). */
+const PAGE_FILTER = "status = 'ok' AND score IS NOT NULL AND (@site IS NULL OR site = @site) AND (@min IS NULL OR score >= @min) AND (@max IS NULL OR score <= @max)";
 
 export class SqliteResultStore implements ResultStore {
   readonly backend = "sqlite";
@@ -151,11 +161,11 @@ export class SqliteResultStore implements ResultStore {
       isDone: db.prepare("SELECT done_at IS NOT NULL FROM batches WHERE input = ? AND start_pos = ?").pluck(),
       markDone: db.prepare("UPDATE batches SET done_at = ? WHERE input = ? AND start_pos = ? AND done_at IS NULL"),
       // Plain INSERT with DO NOTHING on the key only: any other constraint failing fails the batch.
-      insertResult: db.prepare(`INSERT INTO results (input, record_offset, url, site, date, title, status, reason, words, score, spin_rate, spans, trace)
-        VALUES (@input, @record_offset, @url, @site, @date, @title, @status, @reason, @words, @score, @spin_rate, @spans, @trace)
+      insertResult: db.prepare(`INSERT INTO results (input, record_offset, url, site, date, title, status, reason, words, score, spin_rate, stage, spans, trace)
+        VALUES (@input, @record_offset, @url, @site, @date, @title, @status, @reason, @words, @score, @spin_rate, @stage, @spans, @trace)
         ON CONFLICT (input, record_offset) DO NOTHING`),
       resultCounts: db.prepare(`SELECT count(*) FILTER (WHERE status = 'ok') AS pages, count(*) FILTER (WHERE status = 'problem') AS problems,
-        count(*) FILTER (WHERE status = 'ok' AND score >= ?) AS spun, count(*) FILTER (WHERE trace IS NOT NULL) AS traced FROM results`),
+        count(*) FILTER (WHERE status = 'ok' AND score >= ?) AS spun, count(*) FILTER (WHERE trace IS NOT NULL) AS traced, count(*) FILTER (WHERE status = 'ok' AND stage = 'fast') AS fast FROM results`),
       batchCounts: db.prepare(`SELECT count(*) FILTER (WHERE done_at IS NOT NULL) AS done, count(*) AS total,
         coalesce(sum(bytes) FILTER (WHERE done_at IS NOT NULL), 0) AS bytesDone, coalesce(sum(bytes), 0) AS bytesTotal FROM batches`),
       histogram: db.prepare(`SELECT CAST(score * @bins AS INTEGER) AS bin, count(*) AS count FROM results
@@ -166,14 +176,16 @@ export class SqliteResultStore implements ResultStore {
       worst: db.prepare(`SELECT * FROM results WHERE status = 'ok' AND score IS NOT NULL
         ORDER BY score DESC, input, record_offset LIMIT ?`),
       reasons: db.prepare("SELECT reason, count(*) AS count FROM results WHERE status = 'problem' GROUP BY reason"),
-      learnable: db.prepare(`SELECT site, count(*) AS pages FROM results WHERE status = 'ok' AND site IS NOT NULL
+      learnable: db.prepare(`SELECT site, count(*) AS pages, count(*) FILTER (WHERE stage = 'full') AS "full" FROM results WHERE status = 'ok' AND site IS NOT NULL
         GROUP BY site HAVING count(*) >= ? ORDER BY pages DESC, site`),
       siteResults: db.prepare("SELECT * FROM results WHERE site = ? AND status = 'ok' ORDER BY input, record_offset"),
       putSiteTable: db.prepare(`INSERT INTO site_tables (site, pairs, reason, pages, restored, created) VALUES (@site, @pairs, @reason, @pages, @restored, @created)
         ON CONFLICT (site) DO UPDATE SET pairs = excluded.pairs, reason = excluded.reason, pages = excluded.pages, restored = excluded.restored, created = excluded.created`),
-      reanalyse: db.prepare(`UPDATE results SET words = @words, score = @score, spin_rate = @spin_rate, spans = @spans
+      reanalyse: db.prepare(`UPDATE results SET words = @words, score = @score, spin_rate = @spin_rate, stage = @stage, spans = @spans
         WHERE input = @input AND record_offset = @record_offset AND status = 'ok'`),
       siteTables: db.prepare("SELECT * FROM site_tables ORDER BY site"),
+      pageCount: db.prepare(`SELECT count(*) FROM results WHERE ${PAGE_FILTER}`).pluck(),
+      pageWindow: db.prepare(`SELECT * FROM results WHERE ${PAGE_FILTER} ORDER BY score DESC, input, record_offset LIMIT @limit OFFSET @offset`),
       firstPage: db.prepare(`SELECT * FROM results ORDER BY input, record_offset LIMIT ${RESULTS_PAGE}`),
       nextPage: db.prepare(`SELECT * FROM results WHERE (input, record_offset) > (?, ?) ORDER BY input, record_offset LIMIT ${RESULTS_PAGE}`),
     };
@@ -247,11 +259,18 @@ export class SqliteResultStore implements ResultStore {
     return this.run(() => this.countsNow(spunThreshold));
   }
 
+  batchProgress(): Promise<{ done: number; total: number }> {
+    return this.run(() => {
+      const b = this.stmts.batchCounts.get() as { done: number; total: number };
+      return { done: b.done, total: b.total };
+    });
+  }
+
   private countsNow(spunThreshold: number): ResultCounts {
-    const r = this.stmts.resultCounts.get(spunThreshold) as { pages: number; problems: number; spun: number; traced: number };
+    const r = this.stmts.resultCounts.get(spunThreshold) as { pages: number; problems: number; spun: number; traced: number; fast: number };
     const b = this.stmts.batchCounts.get() as { done: number; total: number; bytesDone: number; bytesTotal: number };
     return {
-      pages: r.pages, problems: r.problems, spun: r.spun, traced: r.traced,
+      pages: r.pages, problems: r.problems, spun: r.spun, traced: r.traced, fast: r.fast,
       batchesDone: b.done, batchesTotal: b.total, bytesDone: b.bytesDone, bytesTotal: b.bytesTotal,
     };
   }
@@ -274,8 +293,8 @@ export class SqliteResultStore implements ResultStore {
     });
   }
 
-  sitesWithPages(minPages: number): Promise<{ site: string; pages: number }[]> {
-    return this.run(() => this.stmts.learnable.all(minPages) as { site: string; pages: number }[]);
+  sitesWithPages(minPages: number): Promise<{ site: string; pages: number; full: number }[]> {
+    return this.run(() => this.stmts.learnable.all(minPages) as { site: string; pages: number; full: number }[]);
   }
 
   siteResults(site: string): Promise<PageResult[]> {
@@ -298,6 +317,17 @@ export class SqliteResultStore implements ResultStore {
 
   siteTables(): Promise<SiteTable[]> {
     return this.run(() => (this.stmts.siteTables.all() as SiteTableRow[]).map(fromSiteTableRow));
+  }
+
+  pages(query: PageQuery): Promise<{ total: number; pages: PageResult[] }> {
+    return this.run(() => {
+      const q = checkPageQuery(query);
+      // One read transaction: the total and the window from the same snapshot.
+      return this.db.transaction(() => ({
+        total: this.stmts.pageCount.get(q) as number,
+        pages: (this.stmts.pageWindow.all(q) as ResultRow[]).map(fromRow),
+      })).deferred();
+    });
   }
 
   async *results(): AsyncIterable<PageResult> {
