@@ -334,7 +334,7 @@ export function changeScore(edge: Pick<Edge, "factor" | "choice" | "site">, rate
  */
 const candidateCache = new WeakMap<Channel, BoundedCache<string, Candidate[]>>();
 /** Phrases whose candidates are kept per channel (per thread); chosen with the lexicon's caches (CACHE_SIZES in lexicon.ts). */
-const CANDIDATE_CACHE_SIZE = 10_000;
+const CANDIDATE_CACHE_SIZE = 30_000;
 
 function candidatesFor(norms: string[], p: number, m: PhraseMatch, lexicon: ChannelLexicon, lm: LanguageModel, channel: Channel, maxCandidates: number): Candidate[] {
   let cache = candidateCache.get(channel);

@@ -118,13 +118,15 @@ function innerMap<K, L, V>(outer: Map<K, Map<L, V>>, key: K): Map<L, V> {
 const MAX_PER_MATCH = 40;
 
 /**
- * Entries per cache (per lexicon, so per thread). Measured on a generated crawl (bench/screen-memory.ts
- * pages, one thread, 3,000 pages): with these sizes the heap stays at ~110 MB where caches of
- * 200,000 / 500,000 entries reached 235 MB and were still growing; hit rates fall (phrase
- * expansions 94 % → 37 %, word analyses 95 % → 73 %) but time per page did not change measurably,
- * as page extraction and decoding dominate. A word's single-word expansion is kept in wordInfo.
+ * Entries per cache (per lexicon, so per thread), chosen by measurement. On a generated crawl (one
+ * thread, 3,000 pages) the former 200,000 / 500,000-entry caches held ~31,000 phrase expansions
+ * and ~27,000 candidate lists, a heap of 235 MB and growing; at 10,000 / 20,000 entries the heap
+ * stayed at ~110 MB but hit rates fell (phrase expansions 94 % → 37 %, word analyses 95 % → 73 %)
+ * and re-reading Brown press text cost 20–30 % more CPU. These sizes hold a crawl's working set
+ * while bounding what an open vocabulary can add (~2.5 KB a phrase with its candidate list).
+ * A word's single-word expansion is kept in wordInfo.
  */
-const CACHE_SIZES = { wordInfo: 20_000, spun: 10_000, forward: 10_000, clusterKey: 40_000, known: 40_000, frequency: 40_000 };
+const CACHE_SIZES = { wordInfo: 60_000, spun: 30_000, forward: 30_000, clusterKey: 100_000, known: 100_000, frequency: 100_000 };
 const MAX_FORWARD = 60;
 /** Hypernym / hyponym links only between a word's first few senses (both sides). */
 const NEIGHBOUR_MAX_RANK = 4;

@@ -160,7 +160,7 @@ export class Morphology {
   private readonly byInflected = new Map<string, Analysis[]>();
   private readonly irregular = new Map<string, string>();
   /** Analyses of recent words (size: see CACHE_SIZES in lexicon.ts). */
-  private readonly cache = new BoundedCache<string, readonly Analysis[]>(40_000);
+  private readonly cache = new BoundedCache<string, readonly Analysis[]>(100_000);
   readonly isLemma: (lemma: string, pos: Pos) => boolean;
 
   constructor(tables: MorphTables) {

@@ -38,6 +38,8 @@ export const MAX_ORDER = 3;
 const QUERY_CACHE_BITS = 16;
 /** Backoff cache of 2^14 slots (512 KB). */
 const BACKOFF_CACHE_BITS = 14;
+/** Bigram search cache of 2^15 slots (384 KB). */
+const BIGRAM_CACHE_BITS = 15;
 
 /** Number of bits needed to hold v (0 → 0), as sphinx's `bitarr_required_bits`. */
 export function requiredBits(v: number): number {
@@ -240,6 +242,8 @@ class SphinxTrieModel implements LanguageModel {
    * each miss is a binary search in h1's bigram range (long for common words).
    */
   private readonly backoffs = new QueryCache(BACKOFF_CACHE_BITS);
+  /** Recent bigram searches (see bigramEntry): per slot w + 1 (0: empty), h1, entry index or −1. */
+  private readonly bigramKeys = new Int32Array(3 << BIGRAM_CACHE_BITS);
 
   /**
    * Reads the file from `buf` (its whole length is the file's). Without a pager, `buf` holds the
@@ -516,7 +520,7 @@ class SphinxTrieModel implements LanguageModel {
     const wi = 3 * w;
     // Path in the reversed trie: w → h1 (middle array) → h2 (longest array).
     const hasH2 = h2 >= 0;
-    const m = findEntry(this.midRange(w), uniU[wi + 2], uniU[wi + 5], h1);
+    const m = this.bigramEntry(w, h1);
     if (m < 0) {
       // No bigram (h1 w): P = P(w) · bo(h1) · bo(h2 h1).
       return (uniF[wi] + uniF[3 * h1 + 1]) * LOG10_PER_UNIT + (hasH2 ? this.bigramBackoff(h1, h2) : 0);
@@ -535,6 +539,22 @@ class SphinxTrieModel implements LanguageModel {
     if (t >= 0) return this.longProbTable[readBits(this.lng, t * this.longBits + this.wordBits, 0xffff)] * LOG10_PER_UNIT;
     // No trigram (h2 h1 w): P = P(w | h1) · bo(h2 h1).
     return p2 + this.bigramBackoff(h1, h2);
+  }
+
+  /**
+   * Index of the middle-array entry of the bigram (h1 w), −1 when there is none. Recent answers
+   * are kept: the decoder asks (w, h1) under many second history words h2 (one per hypothesis),
+   * and the search is the longest of a query (w's range of predecessors is long for common words).
+   */
+  private bigramEntry(w: number, h1: number): number {
+    const keys = this.bigramKeys;
+    const slot = ((Math.imul(w, 0x9e3779b1) ^ Math.imul(h1, 0x85ebca6b)) >>> (32 - BIGRAM_CACHE_BITS)) * 3;
+    if (keys[slot] === w + 1 && keys[slot + 1] === h1) return keys[slot + 2];
+    const m = findEntry(this.midRange(w), this.uniU[3 * w + 2], this.uniU[3 * w + 5], h1);
+    keys[slot] = w + 1;
+    keys[slot + 1] = h1;
+    keys[slot + 2] = m;
+    return m;
   }
 
   /** log10 backoff weight of the bigram (h2 h1), 0 when it is not in the model. */

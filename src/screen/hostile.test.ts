@@ -126,9 +126,11 @@ test("screen --resume after a kill during a record over the time limit finishes,
   fs.writeFileSync(jsonl, lines.map((r) => JSON.stringify(r)).join("\n") + "\n");
   const db = path.join(dir, "resume.db");
   const args = [bin, "screen", "--out", db, "--threads", "1", "--batch", "2", "--record-timeout", "5", "--no-learn", "--no-progress"];
-  // Killed while the thread is on the slow record (the engine loads in about a second).
+  // Killed once the run is planned and stored (then the thread is on the slow record, the first),
+  // however long a loaded machine takes to get there.
   const child = spawn(process.execPath, [...args, jsonl], { stdio: "ignore" });
-  await new Promise((r) => setTimeout(r, 3_500));
+  for (let waited = 0; !plannedIn(db) && waited < 120_000; waited += 200) await new Promise((r) => setTimeout(r, 200));
+  await new Promise((r) => setTimeout(r, 1_000));
   child.kill("SIGKILL");
   await new Promise((r) => child.once("exit", r));
   const resumed = spawnSync(process.execPath, [...args, "--resume"], { encoding: "utf8", timeout: 240_000 });
@@ -140,6 +142,21 @@ test("screen --resume after a kill during a record over the time limit finishes,
   assert.match(slow.reason ?? "", /per-record time limit/);
   assert.equal(results.filter((r) => r.status === "ok").length, lines.length - 1);
 });
+
+/** Whether the results database holds a planned run (its batches stored). */
+function plannedIn(db: string): boolean {
+  if (!fs.existsSync(db)) return false;
+  try {
+    const conn = new Database(db, { readonly: true, fileMustExist: true });
+    try {
+      return (conn.prepare("SELECT count(*) FROM batches").pluck().get() as number) > 0;
+    } finally {
+      conn.close();
+    }
+  } catch {
+    return false; // not yet created, or its schema not yet written
+  }
+}
 
 test("a gzipped JSON Lines file inside a folder is refused by name, not passed over", async () => {
   const folder = path.join(dir, "with-gz");
