@@ -10,6 +10,7 @@ import type { IngestIssue } from "../ingest/index.js";
 import { readText } from "../text/input.js";
 import type { PageTally } from "../screen/pages.js";
 import type { DetailedMatch, TraceIndex } from "../trace/index.js";
+import { KIND_TEXT } from "../trace/kinds.js";
 
 // The modules behind the commands (stores, HTML and WARC readers, the engine) are loaded by the
 // command that needs them, so that `unspin check` does not pay for them at start-up.
@@ -305,13 +306,6 @@ function mb(b: number): string {
   return b >= 1024 * 1024 ? `${(b / 1024 / 1024).toFixed(1)} MB` : `${(b / 1024).toFixed(1)} KB`;
 }
 
-const KIND_TEXT: Record<string, string> = {
-  verbatim: "verbatim copy",
-  spun: "spun copy (words swapped for synonyms)",
-  translated: "machine-translated copy",
-  paraphrased: "paraphrased copy (sentences rewritten)",
-  unrelated: "unrelated",
-};
 
 /** Ranked sources, then the best match side by side: source left, copy right, changes coloured. */
 export function renderTrace(copy: string, matches: DetailedMatch[], st: Style, label: string, columns: number): string {

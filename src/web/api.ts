@@ -5,6 +5,7 @@
  */
 import type { AnalysisResult } from "../analyze.js";
 import type { PageResult } from "../screen/types.js";
+import type { AlignedSubstitution } from "../trace/align.js";
 
 export type { AnalysisResult, PageResult };
 
@@ -23,14 +24,7 @@ export interface Health {
   threads: number;
 }
 
-export interface TraceSubstitution {
-  sourceStart: number;
-  sourceEnd: number;
-  copyStart: number;
-  copyEnd: number;
-  source: string;
-  copy: string;
-}
+export type { AlignedSubstitution as TraceSubstitution } from "../trace/align.js";
 
 export interface TraceMatch {
   id: string;
@@ -38,7 +32,7 @@ export interface TraceMatch {
   title: string | null;
   score: number;
   kind: string;
-  alignment: { sourceCoverage: number; copyCoverage: number; changedShare: number; substitutions: TraceSubstitution[] };
+  alignment: { sourceCoverage: number; copyCoverage: number; changedShare: number; substitutions: AlignedSubstitution[] };
 }
 
 /** Character ranges of the source and the copy that the alignment pairs up (as `unspin trace` draws them side by side). */

@@ -2,14 +2,8 @@
 import { trace as traceOnServer, type Segment, type TraceMatch } from "./api.js";
 import { acceptDrop, byId, el, percent, readTextFile, showError } from "./dom.js";
 import { installTips, renderMarked, type Marked } from "./marks.js";
+import { KIND_TEXT } from "../trace/kinds.js";
 
-const KIND_TEXT: Record<string, string> = {
-  verbatim: "verbatim copy",
-  spun: "spun copy (words swapped for synonyms)",
-  translated: "machine-translated copy",
-  paraphrased: "paraphrased copy (sentences rewritten)",
-  unrelated: "unrelated",
-};
 
 /** A link only for http(s) URLs; anything else is shown as text. */
 function sourceName(m: TraceMatch): Node {
