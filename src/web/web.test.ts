@@ -208,6 +208,8 @@ test("Check: the seed's spans, details by hover and keyboard, the restored view,
   assert.equal(readFileSync(await download.path(), "utf8"), expected.restored);
   await s.context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: s.origin });
   await page.click("#check-copy");
+  // The clipboard write is asynchronous: wait for the page to say how it went.
+  await page.waitForFunction(() => (document.getElementById("check-copied")?.textContent ?? "") !== "");
   assert.equal(await page.textContent("#check-copied"), "Copied.");
   assert.equal(await page.evaluate(() => navigator.clipboard.readText()), expected.restored);
   assertClean(s);
