@@ -19,6 +19,7 @@
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { InputError } from "../errors.js";
+import { fnv1a, FNV_OFFSET, FNV_PRIME } from "../text/hash.js";
 
 export const DEFAULT_FIRST_STAGE_URL = new URL("../../src/detect/data/first-stage.bin", import.meta.url);
 export const FIRST_STAGE_MAGIC = "unspin first stage";
@@ -97,8 +98,6 @@ export interface PageFeatures {
   words: number;
 }
 
-const FNV_OFFSET = 0x811c9dc5;
-const FNV_PRIME = 0x01000193;
 const APOSTROPHE = 39, RIGHT_QUOTE = 0x2019, HYPHEN = 45;
 /** A letter outside ASCII (the rare case: checked by a regular expression). */
 const NON_ASCII_LETTER = /[\p{L}\p{M}]/u;
@@ -161,9 +160,7 @@ export class FirstStage {
 
   /** Index of a lower-case word, or -1. */
   lookup(word: string): number {
-    let h = FNV_OFFSET;
-    for (let k = 0; k < word.length; k++) h = Math.imul(h ^ word.charCodeAt(k), FNV_PRIME);
-    return this.find(h, word, 0, word.length, false);
+    return this.find(fnv1a(word), word, 0, word.length, false);
   }
 
   /** The word whose hash is h and whose lower-cased characters are text[from, to). */

@@ -23,6 +23,7 @@ import { screenLocal } from "../screen/run.js";
 import { openIndex } from "../trace/index.js";
 import { startServer, type RunningServer } from "../server/serve.js";
 import { CHROMIUM, available, missingChromium, missingShared, sharedPath } from "../test-support/require.js";
+import { applyEdits } from "../text/edits.js";
 
 const CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
 const SEED = "data/seed/nato-2022-01-27.spun.txt";
@@ -46,13 +47,7 @@ let seed = "";
 /** The seed's original wording, rebuilt in memory from its substitution list (never stored). */
 function seedOriginal(spun: string): string {
   const gold = (JSON.parse(readFileSync(sharedPath(SEED_SUBS), "utf8")) as { substitutions: { start: number; end: number; original: string }[] }).substitutions;
-  let out = "";
-  let pos = 0;
-  for (const g of gold) {
-    out += spun.slice(pos, g.start) + g.original;
-    pos = g.end;
-  }
-  return out + spun.slice(pos);
+  return applyEdits(spun, gold.map((g) => ({ start: g.start, end: g.end, replacement: g.original })));
 }
 
 before(async () => {
