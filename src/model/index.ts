@@ -66,7 +66,10 @@ export function useSharedModel(bytes: SharedArrayBuffer): void {
 export function readModelShared(path: string = DEFAULT_MODEL_PATH): SharedArrayBuffer {
   return withFileErrors(path, () => {
     const shared = readFileShared(path);
-    readSphinxTrie(shared); // checks the whole file once, here, rather than failing in every thread
+    // Checked once, here, rather than failing in every thread; the model built to check it is
+    // kept as this thread's shipped model (site learning reads it after a run) rather than thrown away.
+    const model = readSphinxTrie(shared);
+    if (path === DEFAULT_MODEL_PATH) defaultModel ??= model;
     return shared;
   });
 }
